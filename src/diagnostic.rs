@@ -1,0 +1,531 @@
+//! What went wrong and where.
+//!
+//! [`Problem`] says *what* went wrong: one variant per user mistake, each with a stable code
+//! (`E001`), a kebab-case name, its wording and a hint. [`Diagnostic`] adds *where*: the file, the
+//! line and column (counted in characters, 1-based) and the source line, so every rendering can
+//! show `path:line:col`, the line and a caret. Three renderings share one list: human (rustc-like,
+//! through annotate-snippets), JSON and GitHub workflow commands.
+//!
+//! Keeping the two apart (as `just` does) means a test can match on the `Problem` and the wording
+//! lives in one place.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use serde::Serialize;
+
+/// How bad a diagnostic is. Errors fail `build` and `check`; warnings fail only `check --strict`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One user mistake: the wording and the hint. `Display` is the one-line message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Problem {
+    #[error("missing required field `{field}`")]
+    MissingField { field: String },
+    #[error("unknown field `{field}`")]
+    UnknownField {
+        field: String,
+        suggestion: Option<String>,
+    },
+    #[error("invalid value: {detail}")]
+    InvalidValue { detail: String, hint: String },
+    #[error("duplicate key `{key}`")]
+    DuplicateKey { key: String },
+    #[error("no front matter: the file must start with a `---` line")]
+    NoFrontMatter,
+    #[error("unclosed front matter: no closing `---` line")]
+    UnclosedFrontMatter,
+    #[error("front matter is not a mapping of `key: value` pairs")]
+    NotAMapping,
+    #[error("YAML syntax error: {detail}")]
+    YamlSyntax { detail: String },
+    #[error("`{field}` is empty")]
+    EmptyValue { field: String },
+    #[error("`{value}` is not a valid date: {detail}")]
+    BadDate { value: String, detail: String },
+    #[error("`{field}` date {date} is in the future (today is {today})")]
+    FutureDate {
+        field: String,
+        date: String,
+        today: String,
+    },
+    #[error("link `{url}` is not allowed: {detail}")]
+    BadUrl { url: String, detail: String },
+    #[error("`{url}` is used by more than one entry (also by {other})")]
+    UrlCollision { url: String, other: String },
+    #[error("related entry `{id}` does not exist")]
+    UnknownRelated {
+        id: String,
+        suggestion: Option<String>,
+    },
+    #[error("link `{target}` leads nowhere: no entry `{id}`")]
+    BrokenLink {
+        target: String,
+        id: String,
+        suggestion: Option<String>,
+    },
+    #[error("link `{target}` points at `#{anchor}`, which is not on `{page}`")]
+    BrokenAnchor {
+        target: String,
+        anchor: String,
+        page: String,
+        available: Vec<String>,
+    },
+    #[error("file name `{name}` is not lowercase `a-z0-9-`")]
+    BadFileName { name: String, suggestion: String },
+    #[error("file is not valid UTF-8: byte 0x{byte:02x} at offset {offset}")]
+    NotUtf8 { byte: u8, offset: usize },
+    #[error("entry file is not inside a tool folder")]
+    OutsideToolFolder,
+    #[error("tool folder `{tool}` has no `_section.yaml`")]
+    MissingSectionFile { tool: String },
+    #[error("template error: {detail}")]
+    Template { detail: String },
+    #[error("cannot read: {detail}")]
+    Io { detail: String },
+    #[error("front matter too large or too deeply nested: {detail}")]
+    ResourceLimit { detail: String },
+    #[error("source has no evidence `note`")]
+    MissingSourceNote,
+    #[error("summary is {chars} characters long (at most 160 read well in search results)")]
+    SummaryTooLong { chars: usize },
+    #[error("entry was last updated {days} days ago (stale after {limit})")]
+    StaleEntry { days: i64, limit: i64 },
+    #[error("this sentence is repeated {times} times in the entry")]
+    RepeatedSentence { times: usize },
+    #[error("`{field}` still holds the placeholder text of `errdex new`")]
+    Placeholder { field: String },
+    #[error("entry has the same `signature` as `{other}`")]
+    DuplicateSignature { other: String },
+}
+
+impl Problem {
+    /// Stable code and name, listed in docs/diagnostics.md.
+    pub fn code(&self) -> (&'static str, &'static str) {
+        use Problem::*;
+        match self {
+            MissingField { .. } => ("E001", "missing-field"),
+            UnknownField { .. } => ("E002", "unknown-field"),
+            InvalidValue { .. } => ("E003", "invalid-value"),
+            DuplicateKey { .. } => ("E004", "duplicate-key"),
+            NoFrontMatter => ("E005", "no-front-matter"),
+            UnclosedFrontMatter => ("E006", "unclosed-front-matter"),
+            NotAMapping => ("E007", "not-a-mapping"),
+            YamlSyntax { .. } => ("E008", "yaml-syntax"),
+            EmptyValue { .. } => ("E009", "empty-value"),
+            BadDate { .. } => ("E010", "bad-date"),
+            FutureDate { .. } => ("E011", "future-date"),
+            BadUrl { .. } => ("E012", "bad-url"),
+            UrlCollision { .. } => ("E013", "url-collision"),
+            UnknownRelated { .. } => ("E014", "unknown-related"),
+            BrokenLink { .. } => ("E015", "broken-link"),
+            BrokenAnchor { .. } => ("E016", "broken-anchor"),
+            BadFileName { .. } => ("E017", "bad-file-name"),
+            NotUtf8 { .. } => ("E018", "not-utf8"),
+            OutsideToolFolder => ("E019", "outside-tool-folder"),
+            MissingSectionFile { .. } => ("E020", "missing-section-file"),
+            Template { .. } => ("E021", "template-error"),
+            Io { .. } => ("E022", "io-error"),
+            ResourceLimit { .. } => ("E023", "resource-limit"),
+            MissingSourceNote => ("E024", "missing-source-note"),
+            SummaryTooLong { .. } => ("W001", "summary-too-long"),
+            StaleEntry { .. } => ("W002", "stale-entry"),
+            RepeatedSentence { .. } => ("W003", "repeated-sentence"),
+            Placeholder { .. } => ("W004", "placeholder"),
+            DuplicateSignature { .. } => ("W005", "duplicate-signature"),
+        }
+    }
+
+    /// Warnings start with `W`; everything else is an error.
+    pub fn severity(&self) -> Severity {
+        if self.code().0.starts_with('W') {
+            Severity::Warning
+        } else {
+            Severity::Error
+        }
+    }
+
+    /// How to fix it, in one sentence.
+    pub fn help(&self) -> String {
+        use Problem::*;
+        match self {
+            MissingField { field } => format!("add `{field}: ...` to the front matter (see docs/authoring.md)"),
+            UnknownField { suggestion: Some(s), .. } => format!("did you mean `{s}`?"),
+            UnknownField { .. } => "remove it, or see docs/authoring.md for the fields an entry takes".into(),
+            InvalidValue { hint, .. } => hint.clone(),
+            DuplicateKey { .. } => "keep one of the two; YAML keeps neither reliably".into(),
+            NoFrontMatter => "start the file with `---`, the YAML fields, then `---` and the Markdown body".into(),
+            UnclosedFrontMatter => "add a line holding only `---` after the last field".into(),
+            NotAMapping => "write the front matter as `key: value` lines, e.g. `title: ...`".into(),
+            YamlSyntax { .. } => "check quoting and indentation; quote values that contain `: ` or start with `{`, `[`, `*` or `` ` ``".into(),
+            EmptyValue { .. } => "fill it in, or remove the field if it is optional".into(),
+            BadDate { .. } => "write dates as YYYY-MM-DD, e.g. `2026-11-20`".into(),
+            FutureDate { .. } => "use the date the entry was actually written or checked".into(),
+            BadUrl { .. } => "use an `https://` URL or a site path such as `/claude-code/529-overloaded/`".into(),
+            UrlCollision { .. } => "give each entry and alias its own URL".into(),
+            UnknownRelated { suggestion: Some(s), .. } => format!("did you mean `{s}`?"),
+            UnknownRelated { .. } => "use an entry id: the path under content/ without `.md`".into(),
+            BrokenLink { suggestion: Some(s), .. } => format!("did you mean `/{s}/`?"),
+            BrokenLink { .. } => "link to an entry as `/<tool>/<slug>/`".into(),
+            BrokenAnchor { available, .. } if !available.is_empty() => {
+                format!("anchors on that page: {}", available.iter().map(|a| format!("#{a}")).collect::<Vec<_>>().join(", "))
+            }
+            BrokenAnchor { .. } => "that page has no headings to link to".into(),
+            BadFileName { suggestion, .. } => format!("rename it to `{suggestion}`"),
+            NotUtf8 { .. } => "save the file as UTF-8".into(),
+            OutsideToolFolder => "move it into `content/<tool>/`".into(),
+            MissingSectionFile { tool } => format!("create `content/{tool}/_section.yaml` with at least `title:`"),
+            Template { .. } => "fix the template at the position shown".into(),
+            Io { .. } => "check that the path exists and is readable".into(),
+            ResourceLimit { .. } => "front matter holds short fields; move long text into the Markdown body".into(),
+            MissingSourceNote => "add `note:` saying what this source shows".into(),
+            SummaryTooLong { .. } => "shorten the summary to one sentence of at most 160 characters".into(),
+            StaleEntry { .. } => "re-check the sources and bump `updated`".into(),
+            RepeatedSentence { .. } => "say it once; repeated text reads as filler".into(),
+            Placeholder { .. } => "replace the placeholder with real, sourced text".into(),
+            DuplicateSignature { .. } => "merge the two entries, or make one signature more specific".into(),
+        }
+    }
+}
+
+/// A position in a file: 1-based line and column, columns counted in characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Where a problem is: a range in one file plus the text of its first line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub start: Position,
+    pub end: Position,
+    /// The text of the start line (no line ending).
+    pub source_line: String,
+}
+
+impl Location {
+    /// The location of `text[range]`, where `range` is a byte range.
+    pub fn from_bytes(text: &str, range: std::ops::Range<usize>) -> Self {
+        let start = clamp_to_char(text, range.start);
+        let end = clamp_to_char(text, range.end.max(start));
+        let start_pos = position_at(text, start);
+        let end_pos = position_at(text, end);
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let source_line = text[line_start..line_end]
+            .trim_end_matches('\r')
+            .to_string();
+        Location {
+            start: start_pos,
+            end: end_pos,
+            source_line,
+        }
+    }
+}
+
+fn clamp_to_char(text: &str, mut at: usize) -> usize {
+    at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+fn position_at(text: &str, at: usize) -> Position {
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    Position {
+        line,
+        column: before[line_start..].chars().count() + 1,
+    }
+}
+
+/// A problem in a file, at a place in it when known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub problem: Box<Problem>,
+    /// The file, relative to the site root where possible.
+    pub path: PathBuf,
+    pub location: Option<Box<Location>>,
+}
+
+impl Diagnostic {
+    pub fn new(problem: Problem, path: impl Into<PathBuf>, location: Option<Location>) -> Self {
+        Diagnostic {
+            problem: Box::new(problem),
+            path: path.into(),
+            location: location.map(Box::new),
+        }
+    }
+
+    /// A diagnostic at `text[range]` of the file `path`.
+    pub fn at(problem: Problem, path: &Path, text: &str, range: std::ops::Range<usize>) -> Self {
+        Diagnostic::new(problem, path, Some(Location::from_bytes(text, range)))
+    }
+
+    pub fn severity(&self) -> Severity {
+        self.problem.severity()
+    }
+
+    fn sort_key(&self) -> (PathBuf, Position, &'static str) {
+        let pos = self
+            .location
+            .as_ref()
+            .map_or(Position { line: 0, column: 0 }, |l| l.start);
+        (self.path.clone(), pos, self.problem.code().0)
+    }
+
+    fn path_display(&self) -> String {
+        self.path.display().to_string().replace('\\', "/")
+    }
+}
+
+/// Sorts by path, line, column, code: the order every rendering uses.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by_key(|d| d.sort_key());
+}
+
+/// Counts of errors and warnings, for the summary line and the exit code.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub errors: usize,
+    pub warnings: usize,
+    pub entries: usize,
+}
+
+impl Summary {
+    pub fn of(diagnostics: &[Diagnostic], entries: usize) -> Self {
+        let errors = diagnostics
+            .iter()
+            .filter(|d| d.severity() == Severity::Error)
+            .count();
+        Summary {
+            errors,
+            warnings: diagnostics.len() - errors,
+            entries,
+        }
+    }
+
+    /// `2 errors, 1 warning in 14 entries`
+    pub fn line(&self) -> String {
+        format!(
+            "{}, {} in {}",
+            plural(self.errors, "error"),
+            plural(self.warnings, "warning"),
+            plural(self.entries, "entry"),
+        )
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    match (n, word) {
+        (1, _) => format!("1 {word}"),
+        (_, "entry") => format!("{n} entries"),
+        _ => format!("{n} {word}s"),
+    }
+}
+
+/// rustc-style: `error[E001]: message`, `--> path:line:col`, the line, a caret, `help:`.
+pub fn render_human(diagnostic: &Diagnostic, color: bool) -> String {
+    let problem = &diagnostic.problem;
+    let (code, _) = problem.code();
+    let level = match problem.severity() {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+    };
+    let message = problem.to_string();
+    let help = problem.help();
+    let path = diagnostic.path_display();
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    let title = level.primary_title(message.as_str()).id(code);
+    let report = match &diagnostic.location {
+        Some(loc) => {
+            let span = caret_span(loc);
+            let snippet = Snippet::source(loc.source_line.as_str())
+                .line_start(loc.start.line)
+                .path(path.as_str())
+                .annotation(AnnotationKind::Primary.span(span));
+            vec![
+                Group::with_title(title).element(snippet),
+                Group::with_title(Level::HELP.secondary_title(help.as_str())),
+            ]
+        }
+        None => vec![
+            Group::with_title(title).element(annotate_snippets::Origin::path(path.as_str())),
+            Group::with_title(Level::HELP.secondary_title(help.as_str())),
+        ],
+    };
+    renderer.render(&report)
+}
+
+/// The byte range within the source line that the caret underlines: the span's start to its end
+/// when it ends on the same line, else to the end of the line; at least one character.
+fn caret_span(loc: &Location) -> std::ops::Range<usize> {
+    let line = &loc.source_line;
+    let byte_at = |col: usize| {
+        line.char_indices()
+            .nth(col.saturating_sub(1))
+            .map_or(line.len(), |(i, _)| i)
+    };
+    let start = byte_at(loc.start.column);
+    let end = if loc.end.line == loc.start.line && loc.end.column > loc.start.column {
+        byte_at(loc.end.column)
+    } else if loc.end.line > loc.start.line {
+        line.len()
+    } else {
+        start
+    };
+    if end > start {
+        start..end
+    } else {
+        let next = line[start..].chars().next().map_or(0, char::len_utf8);
+        start..start + next
+    }
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    code: &'static str,
+    name: &'static str,
+    severity: Severity,
+    path: String,
+    line: Option<usize>,
+    column: Option<usize>,
+    end_line: Option<usize>,
+    end_column: Option<usize>,
+    message: String,
+    help: String,
+    source_line: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+    summary: Summary,
+}
+
+/// One JSON document: `{"diagnostics": [...], "summary": {...}}`.
+pub fn render_json(diagnostics: &[Diagnostic], summary: Summary) -> String {
+    let diagnostics = diagnostics
+        .iter()
+        .map(|d| {
+            let (code, name) = d.problem.code();
+            JsonDiagnostic {
+                code,
+                name,
+                severity: d.severity(),
+                path: d.path_display(),
+                line: d.location.as_ref().map(|l| l.start.line),
+                column: d.location.as_ref().map(|l| l.start.column),
+                end_line: d.location.as_ref().map(|l| l.end.line),
+                end_column: d.location.as_ref().map(|l| l.end.column),
+                message: d.problem.to_string(),
+                help: d.problem.help(),
+                source_line: d.location.as_ref().map(|l| l.source_line.as_str()),
+            }
+        })
+        .collect();
+    let report = JsonReport {
+        diagnostics,
+        summary,
+    };
+    serde_json::to_string_pretty(&report).unwrap_or_default()
+}
+
+/// GitHub Actions workflow commands, one line per diagnostic, so CI annotates the pull request.
+pub fn render_github(diagnostic: &Diagnostic) -> String {
+    let command = match diagnostic.severity() {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let (code, name) = diagnostic.problem.code();
+    let mut out = format!(
+        "::{command} file={}",
+        escape_property(&diagnostic.path_display())
+    );
+    if let Some(loc) = &diagnostic.location {
+        let _ = write!(
+            out,
+            ",line={},col={},endLine={},endColumn={}",
+            loc.start.line, loc.start.column, loc.end.line, loc.end.column
+        );
+    }
+    let title = format!("{code} {name}");
+    let message = format!(
+        "{} (help: {})",
+        diagnostic.problem,
+        diagnostic.problem.help()
+    );
+    let _ = write!(
+        out,
+        ",title={}::{}",
+        escape_property(&title),
+        escape_data(&message)
+    );
+    out
+}
+
+// GitHub's escaping rules for workflow commands.
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// The closest candidate to `word`, if one is close enough to be a likely typo.
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(word, c), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_characters_not_bytes() {
+        let text = "a: é\nbé: x\n";
+        let at = text.find('x').unwrap_or(0);
+        let loc = Location::from_bytes(text, at..at + 1);
+        assert_eq!(loc.start, Position { line: 2, column: 5 });
+        assert_eq!(loc.source_line, "bé: x");
+    }
+
+    #[test]
+    fn did_you_mean_finds_typos() {
+        let fields = ["summary", "signature", "title"];
+        assert_eq!(did_you_mean("sumary", fields), Some("summary".into()));
+        assert_eq!(did_you_mean("zzz", fields), None);
+    }
+
+    #[test]
+    fn github_escapes_properties() {
+        let d = Diagnostic::new(Problem::NoFrontMatter, "a,b:c.md", None);
+        assert!(
+            render_github(&d).starts_with("::error file=a%2Cb%3Ac.md,title=E005 no-front-matter::")
+        );
+    }
+}

@@ -1,0 +1,303 @@
+//! Markdown → HTML with pulldown-cmark; pure functions.
+//!
+//! Bodies become HTML with stable ids on their headings (for the table of contents and links to
+//! `#anchors`); inline fields (a cause, a quick fix) become HTML without the wrapping paragraph.
+//! Content is trusted to the site's authors but not beyond: raw HTML is escaped, not passed
+//! through, and only http(s), `mailto:`, site-relative and `#anchor` links survive; any other
+//! scheme (`javascript:`, `data:`) is rendered as plain text. Root-relative links get the site's
+//! base path, so a site published under `/errors/` keeps working.
+
+use std::ops::Range;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+
+/// A heading of a body, as it appears in the table of contents.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+/// A rendered body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    pub html: String,
+    pub headings: Vec<Heading>,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH
+}
+
+/// True for the links errdex lets through: http(s), mailto, `/site/paths`, relative paths and
+/// `#anchors`. Anything with another scheme is refused.
+pub fn is_allowed_link(url: &str) -> bool {
+    let url = url.trim();
+    let lower = url.to_ascii_lowercase();
+    if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("mailto:")
+    {
+        return true;
+    }
+    // No scheme: a colon may only appear after a `/`, `?` or `#`.
+    match url.find([':', '/', '?', '#']) {
+        Some(i) => !url[i..].starts_with(':'),
+        None => true,
+    }
+}
+
+/// Rewrites a root-relative link (`/claude-code/x/`) under the base path (`/errors/`).
+fn with_base(url: &str, base_path: &str) -> String {
+    match url.strip_prefix('/') {
+        Some(rest) if !url.starts_with("//") => format!("{base_path}{rest}"),
+        _ => url.to_string(),
+    }
+}
+
+/// The id of a heading: lowercase ASCII letters and digits joined by single hyphens.
+pub fn slugify(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let trimmed = out.trim_end_matches('-');
+    if trimmed.is_empty() {
+        "section".into()
+    } else {
+        trimmed.to_string()
+    }
+}
+
+/// Makes ids unique within a page: the second `causes` becomes `causes-2`.
+pub fn unique_id(base: String, taken: &mut Vec<String>) -> String {
+    let mut id = base.clone();
+    let mut n = 2;
+    while taken.contains(&id) {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    taken.push(id.clone());
+    id
+}
+
+/// Events with raw HTML escaped and disallowed links turned into text.
+fn safe_events<'a>(parser: Parser<'a>, base_path: &'a str) -> impl Iterator<Item = Event<'a>> {
+    let mut refused_depth = 0usize;
+    parser.filter_map(move |event| match event {
+        Event::Html(h) | Event::InlineHtml(h) => Some(Event::Text(h)),
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => {
+            if is_allowed_link(&dest_url) {
+                let dest_url = CowStr::from(with_base(&dest_url, base_path));
+                Some(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }))
+            } else {
+                refused_depth += 1;
+                None
+            }
+        }
+        Event::End(TagEnd::Link) if refused_depth > 0 => {
+            refused_depth -= 1;
+            None
+        }
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) if is_allowed_link(&dest_url) => Some(Event::Start(Tag::Image {
+            link_type,
+            dest_url: CowStr::from(with_base(&dest_url, base_path)),
+            title,
+            id,
+        })),
+        Event::Start(Tag::Image { dest_url, .. }) => Some(Event::Text(dest_url)),
+        other => Some(other),
+    })
+}
+
+/// Renders a body: headings get ids (`## Why this happens` → `why-this-happens`), unique within
+/// the page given the ids already `taken` by the page's own sections.
+pub fn render_body(markdown: &str, base_path: &str, taken: &mut Vec<String>) -> Rendered {
+    let events: Vec<Event> = safe_events(Parser::new_ext(markdown, options()), base_path).collect();
+    let mut headings = Vec::new();
+    let mut out: Vec<Event> = Vec::with_capacity(events.len());
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading {
+            level,
+            classes,
+            attrs,
+            ..
+        }) = &events[i]
+        {
+            let end = events[i..]
+                .iter()
+                .position(|e| matches!(e, Event::End(TagEnd::Heading(_))))
+                .map_or(events.len(), |p| i + p);
+            let text = plain_of(&events[i + 1..end]);
+            let id = unique_id(slugify(&text), taken);
+            headings.push(Heading {
+                level: heading_number(*level),
+                id: id.clone(),
+                text,
+            });
+            out.push(Event::Start(Tag::Heading {
+                level: *level,
+                id: Some(CowStr::from(id)),
+                classes: classes.clone(),
+                attrs: attrs.clone(),
+            }));
+            i += 1;
+            continue;
+        }
+        out.push(events[i].clone());
+        i += 1;
+    }
+    let mut html_out = String::with_capacity(markdown.len() * 3 / 2);
+    html::push_html(&mut html_out, out.into_iter());
+    Rendered {
+        html: html_out,
+        headings,
+    }
+}
+
+fn heading_number(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+fn plain_of(events: &[Event]) -> String {
+    let mut s = String::new();
+    for e in events {
+        match e {
+            Event::Text(t) | Event::Code(t) => s.push_str(t),
+            Event::SoftBreak | Event::HardBreak => s.push(' '),
+            _ => {}
+        }
+    }
+    s
+}
+
+/// Renders an inline field (one line of Markdown) without the wrapping `<p>`.
+pub fn render_inline(markdown: &str, base_path: &str) -> String {
+    let events = safe_events(Parser::new_ext(markdown, options()), base_path).filter(|e| {
+        !matches!(
+            e,
+            Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph)
+        )
+    });
+    let mut out = String::with_capacity(markdown.len() + 16);
+    html::push_html(&mut out, events);
+    out.trim_end().to_string()
+}
+
+/// The text of some Markdown with the markup removed (for meta descriptions and search).
+pub fn plain_text(markdown: &str) -> String {
+    let events: Vec<Event> = Parser::new_ext(markdown, options()).collect();
+    let mut s = String::new();
+    for e in &events {
+        match e {
+            Event::Text(t) | Event::Code(t) => s.push_str(t),
+            Event::SoftBreak | Event::HardBreak | Event::End(_)
+                if !s.ends_with(' ') && !s.is_empty() =>
+            {
+                s.push(' ');
+            }
+            _ => {}
+        }
+    }
+    s.trim().to_string()
+}
+
+/// The links in some Markdown and their byte ranges (of the whole link), for link checks.
+pub fn links(markdown: &str) -> Vec<(String, Range<usize>)> {
+    Parser::new_ext(markdown, options())
+        .into_offset_iter()
+        .filter_map(|(event, range)| match event {
+            Event::Start(Tag::Link { dest_url, .. }) => Some((dest_url.to_string(), range)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_get_stable_unique_ids() {
+        let mut taken = vec!["faq".to_string()];
+        let r = render_body(
+            "## What this error means\n\ntext\n\n## FAQ\n",
+            "/",
+            &mut taken,
+        );
+        assert!(r.html.contains(r#"<h2 id="what-this-error-means">"#));
+        assert!(r.html.contains(r#"<h2 id="faq-2">"#));
+        assert_eq!(r.headings[0].text, "What this error means");
+    }
+
+    #[test]
+    fn raw_html_is_escaped_and_bad_links_dropped() {
+        let r = render_inline("<script>x</script>", "/");
+        assert_eq!(r, "&lt;script&gt;x&lt;/script&gt;");
+        let r = render_inline(
+            "a <b onclick=x>bold</b> [a](javascript:alert(1)) [b](/x/)",
+            "/errors/",
+        );
+        assert!(!r.contains("<b "), "{r}");
+        assert!(!r.contains("javascript:"), "{r}");
+        assert!(r.contains(r#"<a href="/errors/x/">b</a>"#));
+        assert!(!r.starts_with("<p>"));
+    }
+
+    #[test]
+    fn allowed_links() {
+        for ok in [
+            "https://a.b/",
+            "http://a",
+            "/x/",
+            "../y.md",
+            "#top",
+            "mailto:a@b",
+            "x/y?a=b:c",
+        ] {
+            assert!(is_allowed_link(ok), "{ok}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            "data:text/html,x",
+            "JavaScript:x",
+            "vbscript:x",
+        ] {
+            assert!(!is_allowed_link(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn links_have_ranges() {
+        let md = "see [x](/a/b/) now";
+        let l = links(md);
+        assert_eq!(l[0].0, "/a/b/");
+        assert_eq!(&md[l[0].1.clone()], "[x](/a/b/)");
+    }
+}

@@ -1,0 +1,153 @@
+//! Pages → the output folder, atomically.
+//!
+//! Everything is written into a staging folder beside the output and swapped in only when all of
+//! it is written, so a failed build (or a crash half-way) leaves the previous output byte for byte.
+//! errdex refuses to write to a folder it would be dangerous to replace: `/`, the home folder, the
+//! site root, its `content/`, `templates/` or `static/`, or any non-empty folder it did not write
+//! itself (it leaves a marker file in the folders it writes).
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::render::Page;
+
+/// The file errdex leaves in every output folder it writes.
+pub const MARKER: &str = ".errdex-output";
+
+/// Why an output folder was refused or could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error("refusing to write the site into {path}: {reason}")]
+    Refused { path: PathBuf, reason: String },
+    #[error("cannot write {path}: {source}")]
+    Io { path: PathBuf, source: io::Error },
+}
+
+fn io_err(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
+    move |source| OutputError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// The absolute, symlink-resolved form of a path that may not exist yet.
+fn resolve(path: &Path) -> PathBuf {
+    if let Ok(p) = path.canonicalize() {
+        return p;
+    }
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    match (absolute.parent(), absolute.file_name()) {
+        (Some(parent), Some(name)) => resolve(parent).join(name),
+        _ => absolute,
+    }
+}
+
+/// Checks that `output` may be replaced by a build of the site at `root`.
+pub fn check_target(output: &Path, root: &Path) -> Result<(), OutputError> {
+    let out = resolve(output);
+    let root = resolve(root);
+    let refuse = |reason: &str| {
+        Err(OutputError::Refused {
+            path: output.to_path_buf(),
+            reason: reason.to_string(),
+        })
+    };
+    if out.parent().is_none() {
+        return refuse("it is the file system's root");
+    }
+    if std::env::var_os("HOME").is_some_and(|h| resolve(Path::new(&h)) == out) {
+        return refuse("it is your home folder");
+    }
+    if out == root {
+        return refuse("it is the site's root folder; use a subfolder such as public/");
+    }
+    for part in ["content", "templates", "static"] {
+        if out == root.join(part) || out.starts_with(root.join(part)) {
+            return refuse(&format!("it is the site's {part}/ folder"));
+        }
+    }
+    if root.starts_with(&out) {
+        return refuse("it contains the site itself");
+    }
+    if out.is_file() {
+        return refuse("it is a file");
+    }
+    if out.is_dir() && !out.join(MARKER).exists() {
+        let empty = std::fs::read_dir(&out)
+            .map_err(io_err(output))?
+            .next()
+            .is_none();
+        if !empty {
+            return refuse(&format!(
+                "the folder is not empty and was not written by errdex (no {MARKER} in it); \
+                 empty it or choose another --output"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Writes `pages` into a staging folder beside `output`, then swaps it in.
+pub fn write(output: &Path, pages: &[Page]) -> Result<(), OutputError> {
+    let out = resolve(output);
+    let parent = out.parent().map(Path::to_path_buf).unwrap_or_default();
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    std::fs::create_dir_all(&parent).map_err(io_err(&parent))?;
+    let staging = parent.join(format!(".{name}.errdex-staging-{}", std::process::id()));
+    let old = parent.join(format!(".{name}.errdex-old-{}", std::process::id()));
+    if staging.exists() {
+        std::fs::remove_dir_all(&staging).map_err(io_err(&staging))?;
+    }
+    let result = stage(&staging, pages).and_then(|()| swap(&staging, &out, &old));
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(&staging);
+    }
+    result
+}
+
+fn stage(staging: &Path, pages: &[Page]) -> Result<(), OutputError> {
+    std::fs::create_dir_all(staging).map_err(io_err(staging))?;
+    let mut dirs: Vec<PathBuf> = pages
+        .iter()
+        .filter_map(|p| Path::new(&p.path).parent().map(|d| staging.join(d)))
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    for d in &dirs {
+        std::fs::create_dir_all(d).map_err(io_err(d))?;
+    }
+    pages.par_iter().try_for_each(|p| {
+        let path = staging.join(&p.path);
+        std::fs::write(&path, &p.content).map_err(io_err(&path))
+    })?;
+    let marker = staging.join(MARKER);
+    std::fs::write(
+        &marker,
+        "This folder is written by errdex build; it is replaced on every build.\n",
+    )
+    .map_err(io_err(&marker))
+}
+
+fn swap(staging: &Path, out: &Path, old: &Path) -> Result<(), OutputError> {
+    if out.exists() {
+        std::fs::rename(out, old).map_err(io_err(out))?;
+        if let Err(e) = std::fs::rename(staging, out) {
+            // Put the previous output back.
+            let _ = std::fs::rename(old, out);
+            return Err(io_err(out)(e));
+        }
+        std::fs::remove_dir_all(old).map_err(io_err(old))?;
+    } else {
+        std::fs::rename(staging, out).map_err(io_err(out))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,979 @@
+//! [`Site`] → `Vec<Page>` through Tera.
+//!
+//! The repo's `templates/` are compiled into the binary as the defaults; a site's own
+//! `templates/` override them file by file (and may add partials). Every template gets a typed
+//! view struct (the template API, mirrored in docs/templates.md), never loose string keys.
+//! Markdown is rendered here, through `markdown`. Nothing here touches the output folder.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use crate::diagnostic::{Diagnostic, Location, Problem};
+use crate::entry::Entry;
+use crate::markdown;
+use crate::site::{self, Site};
+
+/// The default templates, compiled in. A site's `templates/<name>` replaces the one named alike.
+pub const DEFAULT_TEMPLATES: [(&str, &str); 8] = [
+    ("base.html", include_str!("../templates/base.html")),
+    ("entry.html", include_str!("../templates/entry.html")),
+    ("home.html", include_str!("../templates/home.html")),
+    ("list.html", include_str!("../templates/list.html")),
+    ("404.html", include_str!("../templates/404.html")),
+    ("redirect.html", include_str!("../templates/redirect.html")),
+    ("sitemap.xml", include_str!("../templates/sitemap.xml")),
+    ("robots.txt", include_str!("../templates/robots.txt")),
+];
+
+/// One output file: its path under the output folder and its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    pub path: String,
+    pub content: Vec<u8>,
+}
+
+/// Where each template came from, to point template errors at the right file.
+struct TemplateSet {
+    tera: Tera,
+    /// name → (shown path, source)
+    sources: BTreeMap<String, (PathBuf, String)>,
+}
+
+/// Loads the defaults, then the site's own templates over them.
+fn load_templates(templates_dir: &Path) -> Result<TemplateSet, Vec<Diagnostic>> {
+    let mut sources: BTreeMap<String, (PathBuf, String)> = DEFAULT_TEMPLATES
+        .iter()
+        .map(|(name, src)| {
+            (
+                name.to_string(),
+                (
+                    PathBuf::from(format!("<built-in>/templates/{name}")),
+                    src.to_string(),
+                ),
+            )
+        })
+        .collect();
+    let mut problems = Vec::new();
+    if templates_dir.is_dir() {
+        for item in walkdir::WalkDir::new(templates_dir).sort_by_file_name() {
+            let item = match item {
+                Ok(i) if i.file_type().is_file() => i,
+                Ok(_) => continue,
+                Err(e) => {
+                    problems.push(Diagnostic::new(
+                        Problem::Io {
+                            detail: e.to_string(),
+                        },
+                        "templates",
+                        None,
+                    ));
+                    continue;
+                }
+            };
+            let rel = item
+                .path()
+                .strip_prefix(templates_dir)
+                .unwrap_or(item.path());
+            let name = rel.to_string_lossy().replace('\\', "/");
+            let shown = Path::new("templates").join(rel);
+            match std::fs::read_to_string(item.path()) {
+                Ok(src) => {
+                    sources.insert(name, (shown, src));
+                }
+                Err(e) => problems.push(Diagnostic::new(
+                    Problem::Io {
+                        detail: e.to_string(),
+                    },
+                    shown,
+                    None,
+                )),
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let mut tera = Tera::new();
+    tera.autoescape_on([".html", ".xml"]);
+    let all = sources
+        .iter()
+        .map(|(name, (_, src))| (name.as_str(), src.as_str()));
+    let set = TemplateSet {
+        tera: Tera::new(),
+        sources: sources.clone(),
+    };
+    match tera.add_raw_templates(all) {
+        Ok(()) => Ok(TemplateSet { tera, sources }),
+        Err(e) => Err(set.validation_errors(&e)),
+    }
+}
+
+/// A Tera error as a diagnostic at the template's file:line:col.
+fn template_error(error: &tera::Error, shown: &Path, src: &str) -> Diagnostic {
+    match error.kind() {
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+            let range = report.span().range.clone();
+            let location = if range.end > 0 || !src.is_empty() {
+                Some(Location::from_bytes(src, range))
+            } else {
+                None
+            };
+            Diagnostic::new(
+                Problem::Template {
+                    detail: report.message().to_string(),
+                },
+                shown,
+                location,
+            )
+        }
+        other => Diagnostic::new(
+            Problem::Template {
+                detail: other.to_string(),
+            },
+            shown,
+            None,
+        ),
+    }
+}
+
+impl TemplateSet {
+    fn render<T: Serialize>(&self, name: &str, view: &T) -> Result<String, Diagnostic> {
+        let context = Context::from_serialize(view).map_err(|e| self.error(name, &e))?;
+        self.tera
+            .render(name, &context)
+            .map_err(|e| self.error(name, &e))
+    }
+
+    /// Tera reports every unknown filter, test or function at once, as one message of
+    /// `error: ...` / ` --> name:line:col` blocks; each becomes its own diagnostic.
+    fn validation_errors(&self, e: &tera::Error) -> Vec<Diagnostic> {
+        let tera::ErrorKind::Msg(message) = e.kind() else {
+            return vec![self.error("", e)];
+        };
+        let mut out = Vec::new();
+        let mut current = None;
+        for line in message.lines() {
+            if let Some(m) = line.strip_prefix("error: ") {
+                current = Some(m.to_string());
+            } else if let Some(place) = line.trim_start().strip_prefix("--> ") {
+                let mut parts = place.rsplitn(3, ':');
+                let (col, line_no, name) = (parts.next(), parts.next(), parts.next());
+                let (Some(col), Some(line_no), Some(name)) = (col, line_no, name) else {
+                    continue;
+                };
+                let (Ok(line_no), Ok(col)) = (line_no.parse::<usize>(), col.parse::<usize>())
+                else {
+                    continue;
+                };
+                let Some((shown, src)) = self.sources.get(name) else {
+                    continue;
+                };
+                let at = byte_at_line_col(src, line_no, col);
+                let word = src[at..]
+                    .find(|c: char| c.is_whitespace() || c == '}' || c == '(')
+                    .unwrap_or(0);
+                out.push(Diagnostic::new(
+                    Problem::Template {
+                        detail: current.take().unwrap_or_else(|| "invalid template".into()),
+                    },
+                    shown,
+                    Some(Location::from_bytes(src, at..at + word)),
+                ));
+            }
+        }
+        if out.is_empty() {
+            out.push(self.error("", e));
+        }
+        out
+    }
+
+    fn error(&self, name: &str, e: &tera::Error) -> Diagnostic {
+        // A rendering error names the template it happened in, which may be a parent.
+        let file = match e.kind() {
+            tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => r.filename(),
+            tera::ErrorKind::MissingParent { current, .. } => current.as_str(),
+            tera::ErrorKind::CircularExtend { tpl, .. }
+            | tera::ErrorKind::CircularInclude { tpl, .. } => tpl.as_str(),
+            _ => name,
+        };
+        match self.sources.get(file).or_else(|| self.sources.get(name)) {
+            Some((shown, src)) => template_error(e, shown, src),
+            None => template_error(
+                e,
+                Path::new(if name.is_empty() { "templates" } else { name }),
+                "",
+            ),
+        }
+    }
+}
+
+/// The byte offset of a 1-based line and column (in characters).
+fn byte_at_line_col(src: &str, line: usize, col: usize) -> usize {
+    let start: usize = src
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let start = start.min(src.len());
+    start
+        + src[start..]
+            .chars()
+            .take(col.saturating_sub(1))
+            .map(char::len_utf8)
+            .sum::<usize>()
+}
+
+// ---- Views: what templates see. Keep docs/templates.md in step. ----
+
+/// The site, on every page as `site`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteView {
+    pub title: String,
+    pub description: String,
+    /// Absolute, without a trailing slash: `https://user.github.io/errors`.
+    pub base_url: String,
+    /// Prefix of every internal link: `/` or `/errors/`.
+    pub base_path: String,
+    pub language: String,
+    /// Stylesheet URL (root-relative).
+    pub stylesheet: String,
+    pub tools: Vec<ToolView>,
+}
+
+/// A link with its text.
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    pub title: String,
+    pub url: String,
+}
+
+/// A tool on the home page and in navigation.
+#[derive(Debug, Clone, Serialize)]
+pub struct ToolView {
+    pub slug: String,
+    pub title: String,
+    pub description: String,
+    pub homepage: Option<String>,
+    pub url: String,
+    pub count: usize,
+}
+
+/// What every page has besides its content.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageMeta {
+    /// The `<title>`.
+    pub title: String,
+    /// The meta description.
+    pub description: String,
+    /// The absolute canonical URL.
+    pub canonical: String,
+    /// The page's root-relative URL.
+    pub url: String,
+    /// Breadcrumb trail, the page itself excluded.
+    pub breadcrumbs: Vec<Link>,
+}
+
+/// An entry in a list (home, tool, category).
+#[derive(Debug, Clone, Serialize)]
+pub struct EntrySummary {
+    pub id: String,
+    pub url: String,
+    pub title: String,
+    pub summary: String,
+    pub signature: String,
+    pub code: Option<String>,
+    pub tool: String,
+    pub updated: String,
+}
+
+/// A source with its evidence note.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceView {
+    pub url: String,
+    pub title: String,
+    /// HTML.
+    pub note: String,
+    /// `YYYY-MM-DD`, or empty.
+    pub checked: String,
+}
+
+/// A question and its answer (HTML).
+#[derive(Debug, Clone, Serialize)]
+pub struct FaqView {
+    /// The question as plain text.
+    pub q: String,
+    /// The question as HTML (it may hold inline Markdown such as `code`).
+    pub q_html: String,
+    /// The answer as HTML.
+    pub a: String,
+}
+
+/// A heading in the table of contents.
+#[derive(Debug, Clone, Serialize)]
+pub struct TocItem {
+    pub id: String,
+    pub title: String,
+}
+
+/// Everything about one entry. Fields named `*_html` and lists of HTML are already escaped
+/// Markdown output; print them with `| safe`. Everything else is plain text.
+#[derive(Debug, Clone, Serialize)]
+pub struct EntryView {
+    pub id: String,
+    pub url: String,
+    pub title: String,
+    pub summary: String,
+    pub signature: String,
+    pub variants: Vec<String>,
+    pub code: Option<String>,
+    pub kind: Option<String>,
+    pub tool: Link,
+    pub category: Link,
+    pub quick_fix_html: String,
+    /// `YYYY-MM-DD`
+    pub updated: String,
+    /// `20 November 2026`
+    pub updated_human: String,
+    pub body_html: String,
+    /// The body's `##` headings and the fixed sections, in page order.
+    pub toc: Vec<TocItem>,
+    pub causes: Vec<String>,
+    pub quick_fixes: Vec<String>,
+    pub checks: Vec<String>,
+    pub steps: Vec<String>,
+    pub prevention: Vec<String>,
+    pub sources: Vec<SourceView>,
+    pub related: Vec<EntrySummary>,
+    pub faq: Vec<FaqView>,
+    pub applies_to: Vec<String>,
+    pub tags: Vec<String>,
+    pub edit_url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct EntryPage<'a> {
+    site: &'a SiteView,
+    page: PageMeta,
+    entry: EntryView,
+}
+
+#[derive(Serialize)]
+struct HomePage<'a> {
+    site: &'a SiteView,
+    page: PageMeta,
+    categories: Vec<ToolView>,
+    recent: Vec<EntrySummary>,
+    entry_count: usize,
+}
+
+#[derive(Serialize)]
+struct ListPage<'a> {
+    site: &'a SiteView,
+    page: PageMeta,
+    heading: String,
+    description: String,
+    /// `tool` or `category`
+    list_kind: &'static str,
+    homepage: Option<String>,
+    entries: Vec<EntrySummary>,
+}
+
+#[derive(Serialize)]
+struct PlainPage<'a> {
+    site: &'a SiteView,
+    page: PageMeta,
+}
+
+#[derive(Serialize)]
+struct RedirectPage<'a> {
+    site: &'a SiteView,
+    page: PageMeta,
+    target: String,
+}
+
+#[derive(Serialize)]
+struct SitemapPage<'a> {
+    site: &'a SiteView,
+    urls: Vec<SitemapUrl>,
+}
+
+#[derive(Serialize)]
+struct SitemapUrl {
+    loc: String,
+    lastmod: Option<String>,
+}
+
+/// A category: the name shown and its slug in `/category/<slug>/`.
+fn category_slug(name: &str) -> String {
+    markdown::slugify(name)
+}
+
+/// Builds every page of the site. `stylesheet` is the root-relative path of the stylesheet the
+/// output will hold.
+pub fn render(
+    site: &Site,
+    templates_dir: &Path,
+    stylesheet: &str,
+) -> Result<Vec<Page>, Vec<Diagnostic>> {
+    let templates = load_templates(templates_dir)?;
+    let r = Renderer::new(site, stylesheet);
+    let entry_pages: Vec<Result<Page, Diagnostic>> = site
+        .entries
+        .par_iter()
+        .map(|e| r.entry_page(&templates, e))
+        .collect();
+    let mut pages = Vec::with_capacity(site.entries.len() + 16);
+    let mut problems = Vec::new();
+    for p in entry_pages {
+        match p {
+            Ok(p) => pages.push(p),
+            Err(d) => {
+                if !problems.contains(&d) {
+                    problems.push(d);
+                }
+            }
+        }
+    }
+    let others = [
+        r.home_page(&templates),
+        r.not_found_page(&templates),
+        r.sitemap(&templates),
+        r.robots(&templates),
+    ];
+    for p in others
+        .into_iter()
+        .chain(r.list_pages(&templates))
+        .chain(r.redirects(&templates))
+    {
+        match p {
+            Ok(p) => pages.push(p),
+            Err(d) if !problems.contains(&d) => problems.push(d),
+            Err(_) => {}
+        }
+    }
+    if problems.is_empty() {
+        pages.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(pages)
+    } else {
+        Err(problems)
+    }
+}
+
+struct Renderer<'a> {
+    site: &'a Site,
+    view: SiteView,
+    by_id: BTreeMap<&'a str, &'a Entry>,
+}
+
+impl<'a> Renderer<'a> {
+    fn new(site: &'a Site, stylesheet: &str) -> Self {
+        let base_path = site.config.base_path();
+        let tools = site
+            .tools
+            .iter()
+            .map(|t| ToolView {
+                slug: t.slug.clone(),
+                title: t.meta.title.clone(),
+                description: t.meta.description.clone(),
+                homepage: t.meta.homepage.clone(),
+                url: format!("{base_path}{}/", t.slug),
+                count: site.entries.iter().filter(|e| e.tool == t.slug).count(),
+            })
+            .filter(|t| t.count > 0)
+            .collect();
+        let view = SiteView {
+            title: site.config.title.clone(),
+            description: site.config.description.clone(),
+            base_url: site.config.origin_and_path(),
+            stylesheet: format!("{base_path}{stylesheet}"),
+            base_path,
+            language: site.config.language.clone(),
+            tools,
+        };
+        let by_id = site.entries.iter().map(|e| (e.id.as_str(), e)).collect();
+        Renderer { site, view, by_id }
+    }
+
+    /// `claude-code/x/` → `/errors/claude-code/x/`
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.view.base_path)
+    }
+
+    fn absolute(&self, url: &str) -> String {
+        let origin = self
+            .view
+            .base_url
+            .trim_end_matches(self.view.base_path.trim_end_matches('/'));
+        format!("{origin}{url}")
+    }
+
+    fn meta(
+        &self,
+        title: String,
+        description: String,
+        path: &str,
+        breadcrumbs: Vec<Link>,
+    ) -> PageMeta {
+        let url = self.url(path);
+        PageMeta {
+            title,
+            description,
+            canonical: self.absolute(&url),
+            url,
+            breadcrumbs,
+        }
+    }
+
+    fn tool_title(&self, slug: &str) -> String {
+        self.site
+            .tools
+            .iter()
+            .find(|t| t.slug == slug)
+            .map_or_else(|| slug.to_string(), |t| t.meta.title.clone())
+    }
+
+    fn summary(&self, e: &Entry) -> EntrySummary {
+        EntrySummary {
+            id: e.id.clone(),
+            url: self.url(&format!("{}/", e.id)),
+            title: e.title.clone(),
+            summary: e.summary.clone(),
+            signature: e.signature.clone(),
+            code: e.code.clone(),
+            tool: self.tool_title(&e.tool),
+            updated: e.updated.to_string(),
+        }
+    }
+
+    fn inline(&self, md: &str) -> String {
+        markdown::render_inline(md, &self.view.base_path)
+    }
+
+    fn inlines(&self, list: &[String]) -> Vec<String> {
+        list.iter().map(|s| self.inline(s)).collect()
+    }
+
+    fn entry_view(&self, e: &Entry) -> EntryView {
+        let mut taken = site::reserved_ids();
+        let body = markdown::render_body(
+            &rewrite_md_links_for(&e.body, &e.id),
+            &self.view.base_path,
+            &mut taken,
+        );
+        let mut toc: Vec<TocItem> = body
+            .headings
+            .iter()
+            .filter(|h| h.level == 2)
+            .map(|h| TocItem {
+                id: h.id.clone(),
+                title: h.text.clone(),
+            })
+            .collect();
+        let present = site::present_sections(e);
+        toc.extend(
+            site::SECTIONS
+                .iter()
+                .filter(|(id, _)| present.contains(id))
+                .map(|(id, title)| TocItem {
+                    id: id.to_string(),
+                    title: title.to_string(),
+                }),
+        );
+        let category_url = self.url(&format!("category/{}/", category_slug(&e.category)));
+        EntryView {
+            id: e.id.clone(),
+            url: self.url(&format!("{}/", e.id)),
+            title: e.title.clone(),
+            summary: e.summary.clone(),
+            signature: e.signature.clone(),
+            variants: e.variants.clone(),
+            code: e.code.clone(),
+            kind: e.kind.map(|k| k.as_str().to_string()),
+            tool: Link {
+                title: self.tool_title(&e.tool),
+                url: self.url(&format!("{}/", e.tool)),
+            },
+            category: Link {
+                title: e.category.clone(),
+                url: category_url,
+            },
+            quick_fix_html: self.inline(&e.quick_fix),
+            updated: e.updated.to_string(),
+            updated_human: e.updated.strftime("%-d %B %Y").to_string(),
+            body_html: body.html,
+            toc,
+            causes: self.inlines(&e.causes),
+            quick_fixes: self.inlines(&e.quick_fixes),
+            checks: self.inlines(&e.checks),
+            steps: self.inlines(&e.steps),
+            prevention: self.inlines(&e.prevention),
+            sources: e
+                .sources
+                .iter()
+                .map(|s| SourceView {
+                    url: s.url.clone(),
+                    title: s.title.clone(),
+                    note: self.inline(&s.note),
+                    checked: s.checked.map(|d| d.to_string()).unwrap_or_default(),
+                })
+                .collect(),
+            related: e
+                .related
+                .iter()
+                .filter_map(|r| self.by_id.get(r.value.as_str()))
+                .filter(|r| r.id != e.id)
+                .map(|r| self.summary(r))
+                .collect(),
+            faq: e
+                .faq
+                .iter()
+                .map(|f| FaqView {
+                    q: markdown::plain_text(&f.q),
+                    q_html: self.inline(&f.q),
+                    a: markdown::render_body(&f.a, &self.view.base_path, &mut Vec::new()).html,
+                })
+                .collect(),
+            applies_to: e.applies_to.clone(),
+            tags: e.tags.clone(),
+            edit_url: self
+                .site
+                .config
+                .edit_url
+                .as_ref()
+                .map(|t| t.replace("{path}", &e.path.to_string_lossy().replace('\\', "/"))),
+        }
+    }
+
+    fn entry_page(&self, t: &TemplateSet, e: &Entry) -> Result<Page, Diagnostic> {
+        let entry = self.entry_view(e);
+        let breadcrumbs = vec![entry.tool.clone(), entry.category.clone()];
+        let page = self.meta(
+            format!("{} | {}", e.title, self.view.title),
+            e.summary.clone(),
+            &format!("{}/", e.id),
+            breadcrumbs,
+        );
+        let html = t.render(
+            "entry.html",
+            &EntryPage {
+                site: &self.view,
+                page,
+                entry,
+            },
+        )?;
+        Ok(Page {
+            path: format!("{}/index.html", e.id),
+            content: html.into_bytes(),
+        })
+    }
+
+    fn home_page(&self, t: &TemplateSet) -> Result<Page, Diagnostic> {
+        let mut recent: Vec<&Entry> = self.site.entries.iter().collect();
+        recent.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.id.cmp(&b.id)));
+        let recent = recent
+            .into_iter()
+            .take(10)
+            .map(|e| self.summary(e))
+            .collect();
+        let page = self.meta(
+            self.view.title.clone(),
+            self.view.description.clone(),
+            "",
+            Vec::new(),
+        );
+        let html = t.render(
+            "home.html",
+            &HomePage {
+                site: &self.view,
+                page,
+                categories: self.categories(),
+                recent,
+                entry_count: self.site.entries.len(),
+            },
+        )?;
+        Ok(Page {
+            path: "index.html".into(),
+            content: html.into_bytes(),
+        })
+    }
+
+    /// Categories as list items: slug, name, URL and count.
+    fn categories(&self) -> Vec<ToolView> {
+        let mut by_name: BTreeMap<&str, usize> = BTreeMap::new();
+        for e in &self.site.entries {
+            *by_name.entry(e.category.as_str()).or_default() += 1;
+        }
+        by_name
+            .into_iter()
+            .map(|(name, count)| ToolView {
+                slug: category_slug(name),
+                title: name.to_string(),
+                description: String::new(),
+                homepage: None,
+                url: self.url(&format!("category/{}/", category_slug(name))),
+                count,
+            })
+            .collect()
+    }
+
+    fn list_pages(&self, t: &TemplateSet) -> Vec<Result<Page, Diagnostic>> {
+        let mut out = Vec::new();
+        for tool in &self.view.tools {
+            let entries = self
+                .site
+                .entries
+                .iter()
+                .filter(|e| e.tool == tool.slug)
+                .map(|e| self.summary(e))
+                .collect();
+            let page = self.meta(
+                format!("{} errors | {}", tool.title, self.view.title),
+                if tool.description.is_empty() {
+                    format!("Troubleshooting {} errors.", tool.title)
+                } else {
+                    tool.description.clone()
+                },
+                &format!("{}/", tool.slug),
+                Vec::new(),
+            );
+            out.push(self.list_page(t, page, tool, "tool", entries));
+        }
+        for cat in self.categories() {
+            let entries = self
+                .site
+                .entries
+                .iter()
+                .filter(|e| category_slug(&e.category) == cat.slug)
+                .map(|e| self.summary(e))
+                .collect();
+            let page = self.meta(
+                format!("{} | {}", cat.title, self.view.title),
+                format!("Troubleshooting entries in {}.", cat.title),
+                &format!("category/{}/", cat.slug),
+                Vec::new(),
+            );
+            out.push(self.list_page(t, page, &cat, "category", entries));
+        }
+        out
+    }
+
+    fn list_page(
+        &self,
+        t: &TemplateSet,
+        page: PageMeta,
+        item: &ToolView,
+        list_kind: &'static str,
+        entries: Vec<EntrySummary>,
+    ) -> Result<Page, Diagnostic> {
+        let path = format!(
+            "{}index.html",
+            page.url
+                .strip_prefix(&self.view.base_path)
+                .unwrap_or(&page.url)
+        );
+        let html = t.render(
+            "list.html",
+            &ListPage {
+                site: &self.view,
+                heading: item.title.clone(),
+                description: item.description.clone(),
+                list_kind,
+                homepage: item.homepage.clone(),
+                page,
+                entries,
+            },
+        )?;
+        Ok(Page {
+            path,
+            content: html.into_bytes(),
+        })
+    }
+
+    fn not_found_page(&self, t: &TemplateSet) -> Result<Page, Diagnostic> {
+        let page = self.meta(
+            format!("Page not found | {}", self.view.title),
+            "This page does not exist.".into(),
+            "404.html",
+            Vec::new(),
+        );
+        let html = t.render(
+            "404.html",
+            &PlainPage {
+                site: &self.view,
+                page,
+            },
+        )?;
+        Ok(Page {
+            path: "404.html".into(),
+            content: html.into_bytes(),
+        })
+    }
+
+    fn redirects(&self, t: &TemplateSet) -> Vec<Result<Page, Diagnostic>> {
+        let mut out = Vec::new();
+        for e in &self.site.entries {
+            for alias in &e.aliases {
+                let from = site::normalize_site_path(&alias.value);
+                let target = self.url(&format!("{}/", e.id));
+                let page = self.meta(
+                    e.title.clone(),
+                    e.summary.clone(),
+                    &format!("{}/", e.id),
+                    Vec::new(),
+                );
+                let html = t.render(
+                    "redirect.html",
+                    &RedirectPage {
+                        site: &self.view,
+                        page,
+                        target,
+                    },
+                );
+                out.push(html.map(|html| Page {
+                    path: format!("{}index.html", from.trim_start_matches('/')),
+                    content: html.into_bytes(),
+                }));
+            }
+        }
+        out
+    }
+
+    fn sitemap(&self, t: &TemplateSet) -> Result<Page, Diagnostic> {
+        let mut urls = vec![SitemapUrl {
+            loc: self.absolute(&self.url("")),
+            lastmod: self
+                .site
+                .entries
+                .iter()
+                .map(|e| e.updated)
+                .max()
+                .map(|d| d.to_string()),
+        }];
+        for tool in &self.view.tools {
+            urls.push(SitemapUrl {
+                loc: self.absolute(&tool.url),
+                lastmod: None,
+            });
+        }
+        for cat in self.categories() {
+            urls.push(SitemapUrl {
+                loc: self.absolute(&cat.url),
+                lastmod: None,
+            });
+        }
+        for e in &self.site.entries {
+            urls.push(SitemapUrl {
+                loc: self.absolute(&self.url(&format!("{}/", e.id))),
+                lastmod: Some(e.updated.to_string()),
+            });
+        }
+        let xml = t.render(
+            "sitemap.xml",
+            &SitemapPage {
+                site: &self.view,
+                urls,
+            },
+        )?;
+        Ok(Page {
+            path: "sitemap.xml".into(),
+            content: xml.into_bytes(),
+        })
+    }
+
+    fn robots(&self, t: &TemplateSet) -> Result<Page, Diagnostic> {
+        let page = self.meta(String::new(), String::new(), "sitemap.xml", Vec::new());
+        let txt = t.render(
+            "robots.txt",
+            &PlainPage {
+                site: &self.view,
+                page,
+            },
+        )?;
+        Ok(Page {
+            path: "robots.txt".into(),
+            content: txt.into_bytes(),
+        })
+    }
+}
+
+/// Turns `[x](../tool/slug.md#a)` into `[x](/tool/slug/#a)` for an entry's body.
+fn rewrite_md_links_for(md: &str, from_id: &str) -> String {
+    if !md.contains(".md") {
+        return md.to_string();
+    }
+    let mut out = String::with_capacity(md.len());
+    let mut last = 0;
+    for (url, range) in markdown::links(md) {
+        if let Some((id, anchor)) =
+            site::resolve_link(from_id, &url).filter(|_| url.contains(".md"))
+        {
+            let new = format!(
+                "/{id}/{}",
+                anchor.map(|a| format!("#{a}")).unwrap_or_default()
+            );
+            let link = &md[range.clone()];
+            if let Some(pos) = link.rfind(url.as_str()) {
+                out.push_str(&md[last..range.start + pos]);
+                out.push_str(&new);
+                last = range.start + pos + url.len();
+            }
+        }
+    }
+    out.push_str(&md[last..]);
+    out
+}
+
+/// The default static files, compiled in. A site's `static/<name>` replaces the one named alike.
+pub const DEFAULT_STATIC: [(&str, &[u8]); 1] =
+    [("style.css", include_bytes!("../static/style.css"))];
+
+/// The static files to copy: the defaults, then the site's own `static/` over them.
+pub fn static_files(static_dir: &Path) -> Result<Vec<Page>, Vec<Diagnostic>> {
+    let mut files: BTreeMap<String, Vec<u8>> = DEFAULT_STATIC
+        .iter()
+        .map(|(name, bytes)| (name.to_string(), bytes.to_vec()))
+        .collect();
+    let mut problems = Vec::new();
+    if static_dir.is_dir() {
+        for item in walkdir::WalkDir::new(static_dir).sort_by_file_name() {
+            match item {
+                Ok(i) if i.file_type().is_file() => {
+                    let rel = i.path().strip_prefix(static_dir).unwrap_or(i.path());
+                    let name = rel.to_string_lossy().replace('\\', "/");
+                    match std::fs::read(i.path()) {
+                        Ok(bytes) => {
+                            files.insert(name, bytes);
+                        }
+                        Err(e) => problems.push(Diagnostic::new(
+                            Problem::Io {
+                                detail: e.to_string(),
+                            },
+                            Path::new("static").join(rel),
+                            None,
+                        )),
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => problems.push(Diagnostic::new(
+                    Problem::Io {
+                        detail: e.to_string(),
+                    },
+                    "static",
+                    None,
+                )),
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(files
+            .into_iter()
+            .map(|(path, content)| Page { path, content })
+            .collect())
+    } else {
+        Err(problems)
+    }
+}

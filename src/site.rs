@@ -1,0 +1,556 @@
+//! `content/` → [`Site`]: walk the folder, read tool folders and their defaults, parse every entry
+//! in parallel, then run the checks that need the whole site (URL collisions, `related` ids,
+//! internal links and their `#anchors`, duplicate signatures). Returns the site and every
+//! diagnostic found; ordering is by id, so the result never depends on the file system's order or
+//! on how rayon split the work.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+use rayon::prelude::*;
+
+use crate::config::{Config, Project};
+use crate::diagnostic::{Diagnostic, Location, Problem, did_you_mean};
+use crate::entry::{self, Defaults, Entry, ParseContext, SectionMeta};
+use crate::markdown;
+
+/// A tool folder: `content/<slug>/` with its `_section.yaml`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tool {
+    pub slug: String,
+    pub meta: SectionMeta,
+}
+
+/// Everything a build renders: the settings, the tools and the entries, sorted.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub config: Config,
+    /// Sorted by slug.
+    pub tools: Vec<Tool>,
+    /// Sorted by id.
+    pub entries: Vec<Entry>,
+    /// How many entry files were read, including those that failed or are drafts left out.
+    pub files_read: usize,
+}
+
+/// The fixed sections of an entry page after the body, in the reference page's order, with their
+/// anchor ids. A section with nothing in it is left out of the page.
+pub const SECTIONS: [(&str, &str); 8] = [
+    ("causes", "Common causes"),
+    ("quick-fixes", "Quick fixes"),
+    ("checks", "Platform/tool-specific checks"),
+    ("steps", "Step-by-step troubleshooting"),
+    ("prevention", "How to prevent it"),
+    ("sources", "Sources checked"),
+    ("related", "Related errors"),
+    ("faq", "FAQ"),
+];
+
+/// The ids of the fixed sections an entry's page shows.
+pub fn present_sections(entry: &Entry) -> Vec<&'static str> {
+    let present = [
+        !entry.causes.is_empty(),
+        !entry.quick_fixes.is_empty(),
+        !entry.checks.is_empty(),
+        !entry.steps.is_empty(),
+        !entry.prevention.is_empty(),
+        !entry.sources.is_empty(),
+        !entry.related.is_empty(),
+        !entry.faq.is_empty(),
+    ];
+    SECTIONS
+        .iter()
+        .zip(present)
+        .filter(|(_, p)| *p)
+        .map(|((id, _), _)| *id)
+        .collect()
+}
+
+/// Ids reserved on every entry page (the facts box and the fixed sections).
+pub fn reserved_ids() -> Vec<String> {
+    let mut ids: Vec<String> = SECTIONS.iter().map(|(id, _)| id.to_string()).collect();
+    ids.extend(["facts", "main", "toc"].map(String::from));
+    ids
+}
+
+/// How to load: the root and whether drafts are included.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    pub drafts: bool,
+    /// Replaces `base_url` from site.yaml (for previews).
+    pub base_url: Option<String>,
+    /// "Today" for date checks.
+    pub today: Option<Date>,
+}
+
+/// Loads and checks the whole site. The site is `None` only when site.yaml itself is unusable.
+pub fn load(project: &Project, options: &LoadOptions) -> (Option<Site>, Vec<Diagnostic>) {
+    let mut config = match project.load_config() {
+        Ok(c) => c,
+        Err(d) => return (None, d),
+    };
+    if let Some(url) = &options.base_url {
+        config.base_url = url.clone();
+    }
+    let today = options.today.unwrap_or_else(entry::today);
+    let files = discover(project);
+    let files_entries = files.entries;
+    let mut diagnostics = files.problems;
+
+    let mut tools = Vec::new();
+    let mut defaults: HashMap<String, Defaults> = HashMap::new();
+    for (slug, path) in &files.sections {
+        match read_text(project, path)
+            .and_then(|text| entry::parse_defaults(&project.relative(path), &text))
+        {
+            Ok((meta, d)) => {
+                tools.push(Tool {
+                    slug: slug.clone(),
+                    meta,
+                });
+                defaults.insert(slug.clone(), d);
+            }
+            Err(d) => diagnostics.extend(d),
+        }
+    }
+    tools.sort_by(|a, b| a.slug.cmp(&b.slug));
+
+    let no_defaults = Defaults::default();
+    let parsed: Vec<Result<Entry, Vec<Diagnostic>>> = files_entries
+        .par_iter()
+        .map(|(tool, slug, path)| {
+            let text = read_text(project, path)?;
+            let cx = ParseContext {
+                defaults: defaults.get(tool).unwrap_or(&no_defaults),
+                today,
+            };
+            let mut entry = entry::parse(&project.relative(path), &text, &cx)?;
+            entry.id = format!("{tool}/{slug}");
+            entry.tool = tool.clone();
+            Ok(entry)
+        })
+        .collect();
+    let mut entries = Vec::with_capacity(parsed.len());
+    for result in parsed {
+        match result {
+            Ok(e) if e.draft && !options.drafts => {}
+            Ok(e) => entries.push(e),
+            Err(d) => diagnostics.extend(d),
+        }
+    }
+    entries.sort_by(|a, b| a.id.cmp(&b.id));
+    // Tools whose section file failed to parse still group their entries.
+    for e in &entries {
+        if !tools.iter().any(|t| t.slug == e.tool) {
+            tools.push(Tool {
+                slug: e.tool.clone(),
+                meta: SectionMeta {
+                    title: e.tool.clone(),
+                    description: String::new(),
+                    homepage: None,
+                },
+            });
+        }
+    }
+    tools.sort_by(|a, b| a.slug.cmp(&b.slug));
+    let site = Site {
+        config,
+        tools,
+        entries,
+        files_read: files_entries.len(),
+    };
+    diagnostics.extend(cross_checks(&site));
+    crate::diagnostic::sort(&mut diagnostics);
+    (Some(site), diagnostics)
+}
+
+/// The files under content/, sorted, and the problems with their names and places.
+struct Files {
+    /// (tool slug, path of `_section.yaml`)
+    sections: Vec<(String, PathBuf)>,
+    /// (tool slug, entry slug, path)
+    entries: Vec<(String, String, PathBuf)>,
+    problems: Vec<Diagnostic>,
+}
+
+fn discover(project: &Project) -> Files {
+    let content = project.content_dir();
+    let mut files = Files {
+        sections: Vec::new(),
+        entries: Vec::new(),
+        problems: Vec::new(),
+    };
+    let mut tool_dirs: BTreeMap<String, bool> = BTreeMap::new();
+    let walker = walkdir::WalkDir::new(&content)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !is_hidden(e.file_name().to_string_lossy().as_ref()) || e.depth() == 0);
+    for item in walker {
+        let item = match item {
+            Ok(i) => i,
+            Err(e) => {
+                let path = e.path().map_or_else(|| content.clone(), Path::to_path_buf);
+                let detail = if e.loop_ancestor().is_some() {
+                    "symbolic link loop".to_string()
+                } else {
+                    e.to_string()
+                };
+                files.problems.push(Diagnostic::new(
+                    Problem::Io { detail },
+                    project.relative(&path),
+                    None,
+                ));
+                continue;
+            }
+        };
+        let rel = item
+            .path()
+            .strip_prefix(&content)
+            .unwrap_or(item.path())
+            .to_path_buf();
+        let parts: Vec<String> = rel
+            .iter()
+            .map(|p| p.to_string_lossy().into_owned())
+            .collect();
+        let name = item.file_name().to_string_lossy().into_owned();
+        if item.file_type().is_dir() {
+            if item.depth() == 1 {
+                check_name(project, item.path(), &name, &mut files.problems);
+                tool_dirs.entry(name).or_insert(false);
+            }
+            continue;
+        }
+        if parts.len() == 2 && name == "_section.yaml" {
+            tool_dirs.insert(parts[0].clone(), true);
+            files
+                .sections
+                .push((parts[0].clone(), item.path().to_path_buf()));
+            continue;
+        }
+        let Some(stem) = name.strip_suffix(".md") else {
+            continue;
+        };
+        if parts.len() != 2 {
+            files.problems.push(Diagnostic::new(
+                Problem::OutsideToolFolder,
+                project.relative(item.path()),
+                None,
+            ));
+            continue;
+        }
+        if check_name(project, item.path(), stem, &mut files.problems) {
+            files.entries.push((
+                parts[0].clone(),
+                stem.to_string(),
+                item.path().to_path_buf(),
+            ));
+        }
+    }
+    for (tool, has_section) in tool_dirs {
+        let has_entries = files.entries.iter().any(|(t, _, _)| *t == tool);
+        if !has_section && has_entries {
+            files.problems.push(Diagnostic::new(
+                Problem::MissingSectionFile { tool: tool.clone() },
+                project.relative(&content.join(&tool)),
+                None,
+            ));
+        }
+    }
+    files
+}
+
+/// Editor backups and hidden files are not content.
+fn is_hidden(name: &str) -> bool {
+    name.starts_with('.') || name.ends_with('~') || name.starts_with('#')
+}
+
+/// True when the name is lowercase `a-z0-9-`; otherwise reports it with a fixed name.
+fn check_name(project: &Project, path: &Path, name: &str, problems: &mut Vec<Diagnostic>) -> bool {
+    let ok = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !ok {
+        let ext = if path.extension().is_some_and(|e| e == "md") {
+            ".md"
+        } else {
+            ""
+        };
+        problems.push(Diagnostic::new(
+            Problem::BadFileName {
+                name: format!("{name}{ext}"),
+                suggestion: format!("{}{ext}", markdown::slugify(name)),
+            },
+            project.relative(path),
+            None,
+        ));
+    }
+    ok
+}
+
+/// Reads a file as UTF-8, naming the first bad byte when it is not.
+fn read_text(project: &Project, path: &Path) -> Result<String, Vec<Diagnostic>> {
+    let shown = project.relative(path);
+    let bytes = std::fs::read(path).map_err(|e| {
+        vec![Diagnostic::new(
+            Problem::Io {
+                detail: e.to_string(),
+            },
+            shown.clone(),
+            None,
+        )]
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let byte = bytes.get(offset).copied().unwrap_or_default();
+        let valid = String::from_utf8_lossy(&bytes[..offset]).into_owned();
+        let line_end = bytes[offset..]
+            .iter()
+            .position(|b| *b == b'\n')
+            .map_or(bytes.len(), |p| offset + p);
+        let mut shown_text = valid.clone();
+        shown_text.push_str(&String::from_utf8_lossy(&bytes[offset..line_end]));
+        let location = Location::from_bytes(&shown_text, offset..offset + 1);
+        vec![Diagnostic::new(
+            Problem::NotUtf8 { byte, offset },
+            shown.clone(),
+            Some(location),
+        )]
+    })
+}
+
+/// Resolves an internal link written in an entry to `(entry id, anchor)`. Returns `None` for
+/// external links and links to other site paths (the home page, a tool page).
+pub fn resolve_link(from_id: &str, url: &str) -> Option<(String, Option<String>)> {
+    let url = url.trim();
+    if url.contains("://") || url.starts_with("mailto:") || url.starts_with('#') {
+        return None;
+    }
+    let (path, anchor) = match url.split_once('#') {
+        Some((p, a)) => (p, Some(a.to_string())),
+        None => (url, None),
+    };
+    let path = path.split('?').next().unwrap_or(path);
+    let id = if let Some(rest) = path.strip_prefix('/') {
+        let trimmed = rest.trim_end_matches('/').trim_end_matches("/index.html");
+        if trimmed.matches('/').count() != 1 {
+            return None;
+        }
+        trimmed.trim_end_matches(".md").to_string()
+    } else if path.ends_with(".md") {
+        // Relative to the entry's own file: `content/<tool>/<slug>.md`.
+        let tool = from_id.split('/').next().unwrap_or_default();
+        let mut parts = vec![tool.to_string()];
+        for seg in path.trim_end_matches(".md").split('/') {
+            match seg {
+                "." | "" => {}
+                ".." => {
+                    parts.pop();
+                }
+                s => parts.push(s.to_string()),
+            }
+        }
+        parts.join("/")
+    } else {
+        return None;
+    };
+    Some((id, anchor))
+}
+
+/// The anchors an entry page has: its fixed sections and its body's headings.
+pub fn page_anchors(entry: &Entry) -> Vec<String> {
+    let mut taken = reserved_ids();
+    let rendered = markdown::render_body(&entry.body, "/", &mut taken);
+    let mut anchors: Vec<String> = present_sections(entry)
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    anchors.push("facts".into());
+    anchors.extend(rendered.headings.into_iter().map(|h| h.id));
+    anchors
+}
+
+fn cross_checks(site: &Site) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let ids: Vec<&str> = site.entries.iter().map(|e| e.id.as_str()).collect();
+    let by_id: HashMap<&str, &Entry> = site.entries.iter().map(|e| (e.id.as_str(), e)).collect();
+
+    // URLs: every entry's own and its aliases must be unique.
+    let mut urls: HashMap<String, &str> = HashMap::new();
+    for e in &site.entries {
+        urls.insert(format!("/{}/", e.id), &e.id);
+    }
+    for e in &site.entries {
+        for alias in &e.aliases {
+            let url = normalize_site_path(&alias.value);
+            if !alias.value.starts_with('/') || alias.value.contains("://") {
+                out.push(at(
+                    e,
+                    alias.location.clone(),
+                    Problem::BadUrl {
+                        url: alias.value.clone(),
+                        detail: "an alias is a site path starting with `/`".into(),
+                    },
+                ));
+                continue;
+            }
+            if let Some(other) = urls.get(&url) {
+                out.push(at(
+                    e,
+                    alias.location.clone(),
+                    Problem::UrlCollision {
+                        url: url.clone(),
+                        other: other.to_string(),
+                    },
+                ));
+            } else {
+                urls.insert(url, &e.id);
+            }
+        }
+    }
+
+    let mut anchors_cache: HashMap<&str, Vec<String>> = HashMap::new();
+    for e in &site.entries {
+        for r in &e.related {
+            if !by_id.contains_key(r.value.as_str()) {
+                out.push(at(
+                    e,
+                    r.location.clone(),
+                    Problem::UnknownRelated {
+                        id: r.value.clone(),
+                        suggestion: did_you_mean(&r.value, ids.iter().copied()),
+                    },
+                ));
+            }
+        }
+        for link in &e.links {
+            if !markdown::is_allowed_link(&link.value) {
+                out.push(at(
+                    e,
+                    link.location.clone(),
+                    Problem::BadUrl {
+                        url: link.value.clone(),
+                        detail: "only http(s), mailto, site paths and #anchors are allowed".into(),
+                    },
+                ));
+                continue;
+            }
+            let Some((target, anchor)) = resolve_link(&e.id, &link.value) else {
+                if let Some(anchor) = link.value.strip_prefix('#') {
+                    check_anchor(
+                        e,
+                        e,
+                        anchor,
+                        &link.value,
+                        link,
+                        &mut anchors_cache,
+                        &mut out,
+                    );
+                }
+                continue;
+            };
+            match by_id.get(target.as_str()) {
+                None => out.push(at(
+                    e,
+                    link.location.clone(),
+                    Problem::BrokenLink {
+                        target: link.value.clone(),
+                        id: target.clone(),
+                        suggestion: did_you_mean(&target, ids.iter().copied()),
+                    },
+                )),
+                Some(t) => {
+                    if let Some(anchor) = anchor.filter(|a| !a.is_empty()) {
+                        check_anchor(
+                            e,
+                            t,
+                            &anchor,
+                            &link.value,
+                            link,
+                            &mut anchors_cache,
+                            &mut out,
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    let mut signatures: HashMap<&str, &str> = HashMap::new();
+    for e in &site.entries {
+        if let Some(other) = signatures.get(e.signature.as_str()) {
+            out.push(at(
+                e,
+                e.signature_location.clone(),
+                Problem::DuplicateSignature {
+                    other: other.to_string(),
+                },
+            ));
+        } else {
+            signatures.insert(&e.signature, &e.id);
+        }
+    }
+    out
+}
+
+fn check_anchor<'a>(
+    from: &Entry,
+    target: &'a Entry,
+    anchor: &str,
+    written: &str,
+    link: &entry::Located<String>,
+    cache: &mut HashMap<&'a str, Vec<String>>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let anchors = cache
+        .entry(target.id.as_str())
+        .or_insert_with(|| page_anchors(target));
+    if !anchors.iter().any(|a| a == anchor) {
+        out.push(at(
+            from,
+            link.location.clone(),
+            Problem::BrokenAnchor {
+                target: written.to_string(),
+                anchor: anchor.to_string(),
+                page: format!("/{}/", target.id),
+                available: anchors.clone(),
+            },
+        ));
+    }
+}
+
+fn at(entry: &Entry, location: Location, problem: Problem) -> Diagnostic {
+    Diagnostic::new(problem, entry.path.clone(), Some(location))
+}
+
+/// `/old/path` and `/old/path/index.html` both mean `/old/path/`.
+pub fn normalize_site_path(path: &str) -> String {
+    let p = path.trim().trim_end_matches("index.html").trim_matches('/');
+    if p.is_empty() {
+        "/".into()
+    } else {
+        format!("/{p}/")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_resolve_to_ids() {
+        let r = |u| resolve_link("claude-code/a", u);
+        assert_eq!(r("/claude-code/b/"), Some(("claude-code/b".into(), None)));
+        assert_eq!(
+            r("/claude-code/b/#faq"),
+            Some(("claude-code/b".into(), Some("faq".into())))
+        );
+        assert_eq!(r("b.md"), Some(("claude-code/b".into(), None)));
+        assert_eq!(r("../x/y.md#z"), Some(("x/y".into(), Some("z".into()))));
+        assert_eq!(r("https://example.com/a/b/"), None);
+        assert_eq!(r("/claude-code/"), None);
+    }
+}

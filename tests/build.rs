@@ -1,0 +1,322 @@
+//! `errdex build`: what a reader sees on the pages, and the guarantees about the output folder.
+
+use crate::harness::SiteTest;
+
+#[test]
+fn entry_page_has_the_reference_sections_in_order() {
+    let site = SiteTest::fixture("basic");
+    site.build_ok();
+    let page = site.page("tool-a/full-entry/index.html");
+    assert_eq!(page.count("h1"), 1);
+    assert_eq!(page.text("h1"), "Tool A 401 full entry");
+    assert_eq!(
+        page.all("nav[aria-label=Breadcrumb] li"),
+        ["Tool A", "Test Tools"]
+    );
+    assert_eq!(
+        page.all("#facts dt"),
+        [
+            "Category",
+            "Error signature",
+            "Quick fix",
+            "Updated",
+            "Code",
+            "Applies to"
+        ]
+    );
+    assert_eq!(
+        page.text("#facts code.signature"),
+        r#"Error: 401 {"type":"authentication_error"}"#
+    );
+    assert_eq!(page.attr("#facts time", "datetime"), ["2026-11-20"]);
+    let headings: Vec<String> = page
+        .all("main article h2")
+        .into_iter()
+        .filter(|h| h != "On this page")
+        .collect();
+    assert_eq!(
+        headings,
+        [
+            "What this error means",
+            "Why this happens",
+            "Common causes",
+            "Quick fixes",
+            "Platform/tool-specific checks",
+            "Step-by-step troubleshooting",
+            "How to prevent it",
+            "Sources checked",
+            "Related errors",
+            "FAQ",
+        ]
+    );
+    assert_eq!(
+        page.all("#related ~ ul a, section[aria-labelledby=related] a"),
+        ["Tool A minimal entry"]
+    );
+    assert_eq!(page.text("section[aria-labelledby=causes] em"), "expired");
+    assert!(
+        page.text(".sources .note")
+            .contains("Lists 401 as an authentication error.")
+    );
+    assert_eq!(
+        page.attr("a[href^='https://example.org/edit']", "href"),
+        ["https://example.org/edit/main/content/tool-a/full-entry.md"]
+    );
+    // Raw HTML in Markdown is shown as text, never run.
+    assert_eq!(page.count("script"), 0);
+    assert!(page.text(".body").contains("<script>alert(1)</script>"));
+    // Relative .md links become page URLs.
+    assert!(
+        page.attr(".body a", "href")
+            .contains(&"/tool-a/minimal-entry/".to_string())
+    );
+}
+
+#[test]
+fn empty_optional_sections_are_left_out_and_defaults_apply() {
+    let site = SiteTest::fixture("basic");
+    site.build_ok();
+    let page = site.page("tool-a/minimal-entry/index.html");
+    // `category` comes from the tool folder's defaults.
+    assert_eq!(
+        page.all("nav[aria-label=Breadcrumb] li"),
+        ["Tool A", "Test Tools"]
+    );
+    let headings = page.all("main article h2");
+    for absent in [
+        "Platform/tool-specific checks",
+        "Step-by-step troubleshooting",
+        "FAQ",
+        "Related errors",
+    ] {
+        assert!(
+            !headings.iter().any(|h| h == absent),
+            "{absent} shown empty"
+        );
+    }
+    assert!(headings.iter().any(|h| h == "Common causes"));
+}
+
+#[test]
+fn home_tool_and_category_pages_list_the_entries() {
+    let site = SiteTest::fixture("basic");
+    site.build_ok();
+    let home = site.page("index.html");
+    assert!(home.text(".cards").contains("Tool A 2 entries"));
+    assert_eq!(home.count(".entry-list li"), 2);
+    let tool = site.page("tool-a/index.html");
+    assert_eq!(
+        tool.all(".entry-list li > a"),
+        ["Tool A 401 full entry", "Tool A minimal entry"]
+    );
+    let cat = site.page("category/test-tools/index.html");
+    assert_eq!(cat.text("h1"), "Test Tools");
+    assert_eq!(cat.count(".entry-list li"), 2);
+    assert!(site.read("public/404.html").contains("Page not found"));
+    let sitemap = site.read("public/sitemap.xml");
+    assert!(sitemap.contains("<loc>https://fixture.example.org/tool-a/full-entry/</loc>"));
+    assert!(
+        site.read("public/robots.txt")
+            .contains("Sitemap: https://fixture.example.org/sitemap.xml")
+    );
+}
+
+#[test]
+fn base_url_with_a_path_prefixes_every_internal_link() {
+    let site = SiteTest::fixture("basic");
+    let run = site.run(&["build", "--base-url", "https://user.github.io/errors/"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = site.page("tool-a/full-entry/index.html");
+    for href in page.attr("a[href^='/']", "href") {
+        assert!(href.starts_with("/errors/"), "{href} lacks the base path");
+    }
+    assert_eq!(
+        page.attr("link[rel=stylesheet]", "href"),
+        ["/errors/style.css"]
+    );
+    assert_eq!(
+        page.attr("link[rel=canonical]", "href"),
+        ["https://user.github.io/errors/tool-a/full-entry/"]
+    );
+    assert!(
+        site.read("public/sitemap.xml")
+            .contains("<loc>https://user.github.io/errors/tool-a/full-entry/</loc>")
+    );
+}
+
+#[test]
+fn a_site_template_overrides_one_default() {
+    let site = SiteTest::fixture("basic");
+    site.write(
+        "templates/list.html",
+        "{% extends \"base.html\" %}{% block content %}<h1 class=\"custom\">Custom {{ heading }}</h1>{% endblock %}",
+    );
+    site.build_ok();
+    assert_eq!(
+        site.page("tool-a/index.html").text("h1.custom"),
+        "Custom Tool A"
+    );
+    // The other templates are still the defaults.
+    assert_eq!(site.page("tool-a/full-entry/index.html").count("#facts"), 1);
+}
+
+#[test]
+fn a_template_error_names_the_template_file_and_line() {
+    let site = SiteTest::fixture("basic");
+    site.write("templates/list.html", "{% extends \"base.html\" %}\n{% block content %}\n{{ heading | nosuchfilter }}\n{% endblock %}\n");
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("templates/list.html:3:"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("E021"), "{}", run.stderr);
+}
+
+#[test]
+fn a_broken_entry_after_a_good_build_leaves_the_output_unchanged() {
+    let site = SiteTest::fixture("basic");
+    site.build_ok();
+    let before = site.hash_dir("public");
+    site.write(
+        "content/tool-a/minimal-entry.md",
+        "---\ntitle: [broken\n---\n",
+    );
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("content/tool-a/minimal-entry.md:2:"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(site.hash_dir("public"), before);
+    assert!(
+        !site.path("public/.errdex-output").exists() || site.path("public/index.html").exists()
+    );
+}
+
+#[test]
+fn dangerous_output_folders_are_refused() {
+    let site = SiteTest::fixture("basic");
+    let home = site.root().to_string_lossy().into_owned();
+    for (out, env) in [
+        ("/", vec![]),
+        (".", vec![]),
+        ("content", vec![]),
+        ("templates", vec![]),
+        ("static", vec![]),
+        (home.as_str(), vec![("HOME", home.as_str())]),
+    ] {
+        let run = site.run_env(&["build", "--output", out], &env);
+        assert_eq!(run.code, 2, "{out} was not refused: {}", run.stderr);
+        assert!(run.stderr.contains("refusing"), "{}", run.stderr);
+    }
+    site.write("mine/notes.txt", "keep me");
+    let run = site.run(&["build", "--output", "mine"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("not written by errdex"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(site.read("mine/notes.txt"), "keep me");
+    // An empty folder, or one errdex wrote, is fine.
+    std::fs::create_dir_all(site.path("empty")).expect("mkdir");
+    assert_eq!(site.run(&["build", "--output", "empty"]).code, 0);
+    assert_eq!(site.run(&["build", "--output", "empty"]).code, 0);
+}
+
+#[test]
+fn rebuilds_are_byte_identical_whatever_the_thread_count() {
+    let site = SiteTest::repo_site();
+    let one = site.run_env(
+        &["build", "--output", "out1"],
+        &[("RAYON_NUM_THREADS", "1")],
+    );
+    assert_eq!(one.code, 0, "{}", one.stderr);
+    let two = site.run_env(
+        &["build", "--output", "out2"],
+        &[("RAYON_NUM_THREADS", "2")],
+    );
+    assert_eq!(two.code, 0, "{}", two.stderr);
+    assert_eq!(site.hash_dir("out1"), site.hash_dir("out2"));
+    let again = site.run_env(
+        &["build", "--output", "out1"],
+        &[("RAYON_NUM_THREADS", "2")],
+    );
+    assert_eq!(again.code, 0);
+    assert_eq!(site.hash_dir("out1"), site.hash_dir("out2"));
+}
+
+#[test]
+fn the_repo_site_builds_with_no_warnings() {
+    let site = SiteTest::repo_site();
+    let run = site.build_ok();
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    assert!(run.stderr.contains("Built "), "{}", run.stderr);
+    let check = site.run(&["check", "--strict"]);
+    assert_eq!(check.code, 0, "{}", check.stderr);
+    let page = site.page("claude-code/401-oauth-token-expired/index.html");
+    assert!(
+        page.text("#facts code.signature")
+            .contains("OAuth token has expired")
+    );
+    assert!(page.count(".sources li") >= 1);
+    assert!(
+        page.all("section[aria-labelledby=related] a")
+            .iter()
+            .any(|t| t.contains("529"))
+    );
+}
+
+#[test]
+fn snapshot_of_the_401_page_main() {
+    let site = SiteTest::repo_site();
+    site.build_ok();
+    let page = site.page("claude-code/401-oauth-token-expired/index.html");
+    insta::assert_snapshot!(page.html("main"));
+}
+
+#[test]
+fn bad_inputs_exit_1_and_name_the_file_line() {
+    let good = std::fs::read_to_string(
+        crate::harness::fixtures().join("basic/content/tool-a/minimal-entry.md"),
+    )
+    .expect("fixture");
+    let cases: Vec<(&str, String, &str)> = vec![
+        ("no front matter", "just text\n".into(), ":1:1"),
+        ("unclosed fence", "---\ntitle: x\n".into(), ":1:1"),
+        ("not a mapping", "---\n- a\n- b\n---\n".into(), ":2:1"),
+        (
+            "missing field",
+            good.replace("summary: Only the required fields.\n", ""),
+            ":2:1",
+        ),
+        (
+            "wrong type",
+            good.replace("causes:\n  - Something went wrong.", "causes: {a: 1}"),
+            ":7:9",
+        ),
+        ("unknown key", good.replace("summary:", "sumary:"), ":3:1"),
+        (
+            "bad date",
+            good.replace("2026-11-01", "2026-13-01"),
+            ":6:10",
+        ),
+    ];
+    for (what, text, at) in cases {
+        let site = SiteTest::fixture("basic");
+        site.write("content/tool-a/minimal-entry.md", &text);
+        let run = site.run(&["build"]);
+        assert_eq!(run.code, 1, "{what}: {}", run.stderr);
+        let expected = format!("content/tool-a/minimal-entry.md{at}");
+        assert!(
+            run.stderr.contains(&expected),
+            "{what}: expected {expected} in\n{}",
+            run.stderr
+        );
+        assert!(!run.stderr.contains("panicked"), "{what}");
+        assert!(!site.path("public").exists(), "{what}: output written");
+    }
+}

@@ -1,0 +1,193 @@
+//! `SiteTest`: copy a fixture site to a temp dir, write extra files, run the real binary, and
+//! look at the pages it wrote the way a reader would (HTML parsed, selectors).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use scraper::{Html, Selector};
+
+/// A site in a temporary folder.
+pub struct SiteTest {
+    pub dir: tempfile::TempDir,
+}
+
+/// What a run of the binary gave.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    fn from(output: Output) -> Run {
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+}
+
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    for item in walkdir::WalkDir::new(from) {
+        let item = item.expect("walk fixture");
+        let rel = item.path().strip_prefix(from).expect("prefix");
+        let target = to.join(rel);
+        if item.file_type().is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+        } else {
+            std::fs::copy(item.path(), &target).expect("copy");
+        }
+    }
+}
+
+impl SiteTest {
+    /// A copy of `tests/fixtures/<name>/`.
+    pub fn fixture(name: &str) -> SiteTest {
+        let dir = tempfile::tempdir().expect("tempdir");
+        copy_dir(&fixtures().join(name), dir.path());
+        SiteTest { dir }
+    }
+
+    /// A copy of the repository's own site (site.yaml, content/, templates/, static/).
+    pub fn repo_site() -> SiteTest {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        std::fs::copy(root.join("site.yaml"), dir.path().join("site.yaml")).expect("site.yaml");
+        for part in ["content", "templates", "static"] {
+            copy_dir(&root.join(part), &dir.path().join(part));
+        }
+        SiteTest { dir }
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    /// Writes (or replaces) a file under the site.
+    pub fn write(&self, rel: &str, text: &str) -> &Self {
+        let path = self.path(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("mkdir");
+        }
+        std::fs::write(path, text).expect("write");
+        self
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"))
+    }
+
+    /// Runs `errdex <args>` in the site's folder with a fixed "today".
+    pub fn run(&self, args: &[&str]) -> Run {
+        self.run_env(args, &[])
+    }
+
+    pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_errdex"));
+        cmd.args(args)
+            .current_dir(self.root())
+            .env("ERRDEX_TODAY", "2026-11-28")
+            .env("NO_COLOR", "1");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        Run::from(cmd.output().expect("run errdex"))
+    }
+
+    /// `errdex build`, which must succeed.
+    pub fn build_ok(&self) -> Run {
+        let run = self.run(&["build"]);
+        assert_eq!(run.code, 0, "build failed:\n{}", run.stderr);
+        run
+    }
+
+    /// A page of the output, parsed.
+    pub fn page(&self, rel: &str) -> Page {
+        Page(Html::parse_document(&self.read(&format!("public/{rel}"))))
+    }
+
+    /// A hash of every file under `rel` (paths and bytes), to see that nothing changed.
+    pub fn hash_dir(&self, rel: &str) -> String {
+        let mut all = Vec::new();
+        let base = self.path(rel);
+        let mut files: Vec<PathBuf> = walkdir::WalkDir::new(&base)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| e.path().to_path_buf())
+            .collect();
+        files.sort();
+        for f in files {
+            all.extend_from_slice(
+                f.strip_prefix(&base)
+                    .expect("prefix")
+                    .to_string_lossy()
+                    .as_bytes(),
+            );
+            all.push(0);
+            all.extend_from_slice(&std::fs::read(&f).expect("read"));
+            all.push(0);
+        }
+        // FNV-1a is plenty to tell two trees apart in a test.
+        let mut h: u64 = 0xcbf29ce484222325;
+        for b in all {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x100000001b3);
+        }
+        format!("{h:016x}")
+    }
+}
+
+/// A parsed page with selector helpers.
+pub struct Page(pub Html);
+
+impl Page {
+    pub fn all(&self, selector: &str) -> Vec<String> {
+        let sel = Selector::parse(selector).expect("selector");
+        self.0
+            .select(&sel)
+            .map(|e| {
+                e.text()
+                    .collect::<String>()
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect()
+    }
+
+    pub fn text(&self, selector: &str) -> String {
+        self.all(selector).join(" ")
+    }
+
+    pub fn count(&self, selector: &str) -> usize {
+        self.all(selector).len()
+    }
+
+    pub fn attr(&self, selector: &str, attr: &str) -> Vec<String> {
+        let sel = Selector::parse(selector).expect("selector");
+        self.0
+            .select(&sel)
+            .filter_map(|e| e.value().attr(attr).map(String::from))
+            .collect()
+    }
+
+    /// The outer HTML of the first match.
+    pub fn html(&self, selector: &str) -> String {
+        let sel = Selector::parse(selector).expect("selector");
+        self.0
+            .select(&sel)
+            .next()
+            .map(|e| e.html())
+            .unwrap_or_default()
+    }
+}

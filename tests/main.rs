@@ -1,0 +1,6 @@
+//! errdex's integration tests: one binary, one module per feature. See tests/README.md.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, dead_code)]
+
+mod harness;
+
+mod build;
