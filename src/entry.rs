@@ -236,7 +236,7 @@ pub const PLACEHOLDER: &str = "TODO:";
 /// Section defaults as parsed from `_section.yaml`, positioned in that file.
 #[derive(Debug, Clone, Default)]
 pub struct Defaults {
-    fields: RawFields,
+    fields: Fields,
     /// Which fields the defaults provide.
     keys: Vec<String>,
 }
@@ -397,20 +397,60 @@ fn survey_keys(yaml: &str) -> Result<Vec<Spanned<String>>, serde_saphyr::Error> 
     Ok(keys)
 }
 
-/// Parses a tool folder's `defaults:` block, given as the YAML text of `_section.yaml`.
-pub fn parse_defaults(path: &Path, text: &str) -> Result<(SectionMeta, Defaults), Vec<Diagnostic>> {
+/// Parses a tool folder's `_section.yaml`: its own fields and the `defaults` for its entries,
+/// validated like an entry's fields (positions in the section file).
+pub fn parse_defaults(
+    path: &Path,
+    text: &str,
+    today: Date,
+) -> Result<(SectionMeta, Defaults), Vec<Diagnostic>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let raw: RawSection =
         serde_saphyr::from_str(text).map_err(|e| vec![yaml_error(&e, path, text, 0)])?;
-    let fields = raw.defaults.unwrap_or_default();
-    let keys = fields.present_keys();
+    let survey: SectionSurvey =
+        serde_saphyr::from_str(text).map_err(|e| vec![yaml_error(&e, path, text, 0)])?;
+    let mut v = Validator::new(path, text, 0, today);
+    for key in survey.defaults.unwrap_or_default().into_keys() {
+        if !FIELDS.contains(&key.value.as_str()) {
+            v.report(
+                Problem::UnknownField {
+                    suggestion: did_you_mean(&key.value, FIELDS),
+                    field: key.value.clone(),
+                },
+                &key,
+            );
+        }
+    }
+    if let Some(home) = &raw.homepage
+        && let Err(detail) = check_external_url(&home.value)
+    {
+        v.report(
+            Problem::BadUrl {
+                url: home.value.clone(),
+                detail,
+            },
+            home,
+        );
+    }
+    let raw_fields = raw.defaults.unwrap_or_default();
+    let keys = raw_fields.present_keys();
+    let fields = v.fields(raw_fields);
+    if !v.problems.is_empty() {
+        return Err(v.problems);
+    }
     Ok((
         SectionMeta {
             title: raw.title,
             description: raw.description.unwrap_or_default(),
-            homepage: raw.homepage,
+            homepage: raw.homepage.map(|h| h.value),
         },
         Defaults { fields, keys },
     ))
+}
+
+#[derive(Deserialize)]
+struct SectionSurvey {
+    defaults: Option<HashMap<Spanned<String>, serde::de::IgnoredAny>>,
 }
 
 /// The tool folder's own fields from `_section.yaml`.
@@ -426,7 +466,7 @@ pub struct SectionMeta {
 struct RawSection {
     title: String,
     description: Option<String>,
-    homepage: Option<String>,
+    homepage: Option<Spanned<String>>,
     defaults: Option<RawFields>,
 }
 
@@ -443,12 +483,21 @@ pub fn today() -> Date {
 pub struct ParseContext<'a> {
     pub defaults: &'a Defaults,
     pub today: Date,
+    /// Entries not updated in this many days get a warning.
+    pub stale_after_days: i64,
 }
 
 /// Parses one entry file. `path` is relative to the site root (`content/<tool>/<slug>.md`).
-pub fn parse(path: &Path, text: &str, cx: &ParseContext) -> Result<Entry, Vec<Diagnostic>> {
+pub fn parse(path: &Path, text: &str, cx: &ParseContext) -> Parsed {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let split = split_front_matter(path, text).map_err(|d| vec![d])?;
+    let fail = |diagnostics| Parsed {
+        entry: None,
+        diagnostics,
+    };
+    let split = match split_front_matter(path, text) {
+        Ok(s) => s,
+        Err(d) => return fail(vec![d]),
+    };
     let keys = survey_keys(split.yaml).map_err(|e| {
         let mut d = yaml_error(&e, path, text, split.yaml_offset);
         // At the top level, a value of the wrong type is this one mistake.
@@ -456,7 +505,11 @@ pub fn parse(path: &Path, text: &str, cx: &ParseContext) -> Result<Entry, Vec<Di
             d.problem = Box::new(Problem::NotAMapping);
         }
         vec![d]
-    })?;
+    });
+    let keys = match keys {
+        Ok(k) => k,
+        Err(d) => return fail(d),
+    };
     let mut problems = Vec::new();
     for key in &keys {
         if !FIELDS.contains(&key.value.as_str()) {
@@ -496,100 +549,240 @@ pub fn parse(path: &Path, text: &str, cx: &ParseContext) -> Result<Entry, Vec<Di
             Ok(raw) => raw,
             Err(e) => {
                 problems.push(yaml_error(&e, path, text, split.yaml_offset));
-                return Err(problems);
+                return fail(problems);
             }
         }
     };
-    let mut v = Validator {
-        path,
-        text,
-        offset: split.yaml_offset,
-        problems,
-        today: cx.today,
+    let mut v = Validator::new(path, text, split.yaml_offset, cx.today);
+    v.problems = problems;
+    let own = v.fields(raw);
+    let fields = own.or(&cx.defaults.fields);
+    v.warnings(&fields, split.body, split.body_offset, cx.stale_after_days);
+    let links = markdown::links(split.body)
+        .into_iter()
+        .map(|(url, range)| Located {
+            value: url,
+            location: Location::from_bytes(
+                text,
+                split.body_offset + range.start..split.body_offset + range.end,
+            ),
+        })
+        .collect();
+    let has_errors = v
+        .problems
+        .iter()
+        .any(|d| d.severity() == crate::diagnostic::Severity::Error);
+    let entry = if has_errors {
+        None
+    } else {
+        into_entry(path, fields, split.body, links)
     };
-    let entry = v.entry(raw, &cx.defaults.fields, &split);
-    match entry {
-        Some(entry) if v.problems.is_empty() => Ok(entry),
-        _ => Err(v.problems),
+    Parsed {
+        entry,
+        diagnostics: v.problems,
     }
 }
 
-/// Validates raw fields into an [`Entry`], collecting every problem.
+/// What parsing one file gave: the entry when it has no error, and every diagnostic.
+#[derive(Debug)]
+pub struct Parsed {
+    pub entry: Option<Entry>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Builds the entry once every required field is known to be there.
+fn into_entry(path: &Path, f: Fields, body: &str, links: Vec<Located<String>>) -> Option<Entry> {
+    let (signature, signature_location) = f.signature?;
+    Some(Entry {
+        id: String::new(),
+        tool: String::new(),
+        path: path.to_path_buf(),
+        title: f.title?,
+        summary: f.summary?,
+        signature,
+        variants: f.variants.unwrap_or_default(),
+        code: f.code,
+        kind: f.kind,
+        category: f.category?,
+        quick_fix: f.quick_fix?,
+        updated: f.updated?,
+        causes: f.causes?,
+        quick_fixes: f.quick_fixes?,
+        checks: f.checks.unwrap_or_default(),
+        steps: f.steps.unwrap_or_default(),
+        prevention: f.prevention.unwrap_or_default(),
+        sources: f.sources?,
+        related: f.related.unwrap_or_default(),
+        faq: f.faq.unwrap_or_default(),
+        applies_to: f.applies_to.unwrap_or_default(),
+        tags: f.tags.unwrap_or_default(),
+        aliases: f.aliases.unwrap_or_default(),
+        draft: f.draft.unwrap_or(false),
+        body: body.to_string(),
+        links,
+        signature_location,
+    })
+}
+
+/// Fields after validation; `None` where the file does not set them.
+#[derive(Debug, Clone, Default)]
+pub struct Fields {
+    title: Option<String>,
+    summary: Option<String>,
+    signature: Option<(String, Location)>,
+    variants: Option<Vec<String>>,
+    code: Option<String>,
+    kind: Option<Kind>,
+    category: Option<String>,
+    quick_fix: Option<String>,
+    updated: Option<Date>,
+    causes: Option<Vec<String>>,
+    quick_fixes: Option<Vec<String>>,
+    checks: Option<Vec<String>>,
+    steps: Option<Vec<String>>,
+    prevention: Option<Vec<String>>,
+    sources: Option<Vec<Source>>,
+    related: Option<Vec<Located<String>>>,
+    faq: Option<Vec<Faq>>,
+    applies_to: Option<Vec<String>>,
+    tags: Option<Vec<String>>,
+    aliases: Option<Vec<Located<String>>>,
+    draft: Option<bool>,
+}
+
+impl Fields {
+    /// This file's own values, then the defaults for the rest.
+    fn or(self, d: &Fields) -> Fields {
+        let d = d.clone();
+        Fields {
+            title: self.title.or(d.title),
+            summary: self.summary.or(d.summary),
+            signature: self.signature.or(d.signature),
+            variants: self.variants.or(d.variants),
+            code: self.code.or(d.code),
+            kind: self.kind.or(d.kind),
+            category: self.category.or(d.category),
+            quick_fix: self.quick_fix.or(d.quick_fix),
+            updated: self.updated.or(d.updated),
+            causes: self.causes.or(d.causes),
+            quick_fixes: self.quick_fixes.or(d.quick_fixes),
+            checks: self.checks.or(d.checks),
+            steps: self.steps.or(d.steps),
+            prevention: self.prevention.or(d.prevention),
+            sources: self.sources.or(d.sources),
+            related: self.related.or(d.related),
+            faq: self.faq.or(d.faq),
+            applies_to: self.applies_to.or(d.applies_to),
+            tags: self.tags.or(d.tags),
+            aliases: self.aliases.or(d.aliases),
+            draft: self.draft.or(d.draft),
+        }
+    }
+}
+
+/// A piece of prose an author wrote and where it starts, for the quality warnings.
+struct Prose {
+    field: &'static str,
+    text: String,
+    start: usize,
+}
+
+/// Validates raw fields, collecting every problem with its place in `text`.
 struct Validator<'a> {
     path: &'a Path,
     text: &'a str,
     offset: usize,
     problems: Vec<Diagnostic>,
     today: Date,
+    prose: Vec<Prose>,
 }
 
-impl Validator<'_> {
+impl<'a> Validator<'a> {
+    fn new(path: &'a Path, text: &'a str, offset: usize, today: Date) -> Self {
+        Validator {
+            path,
+            text,
+            offset,
+            problems: Vec::new(),
+            today,
+            prose: Vec::new(),
+        }
+    }
+
+    fn range<T>(&self, at: &Spanned<T>) -> Range<usize> {
+        range_of(at, self.text, self.offset)
+    }
+
     fn report<T>(&mut self, problem: Problem, at: &Spanned<T>) {
-        let range = range_of(at, self.text, self.offset);
+        let range = self.range(at);
         self.problems
             .push(Diagnostic::at(problem, self.path, self.text, range));
     }
 
     fn located(&self, s: &Spanned<String>) -> Located<String> {
         Located {
-            value: s.value.clone(),
-            location: Location::from_bytes(self.text, range_of(s, self.text, self.offset)),
+            value: s.value.trim().to_string(),
+            location: Location::from_bytes(self.text, self.range(s)),
         }
     }
 
-    /// A required, non-empty string (already known to be present, or reported missing).
-    fn string(&mut self, field: &str, value: Option<Spanned<String>>) -> String {
-        match value {
-            Some(s) if s.value.trim().is_empty() => {
-                self.report(
-                    Problem::EmptyValue {
-                        field: field.into(),
-                    },
-                    &s,
-                );
-                String::new()
+    /// A string that must not be empty when it is set.
+    fn string(&mut self, field: &'static str, value: Option<Spanned<String>>) -> Option<String> {
+        let s = value?;
+        if s.value.trim().is_empty() {
+            self.report(
+                Problem::EmptyValue {
+                    field: field.into(),
+                },
+                &s,
+            );
+            return None;
+        }
+        self.note_prose(field, &s);
+        Some(s.value.trim().to_string())
+    }
+
+    fn note_prose(&mut self, field: &'static str, s: &Spanned<String>) {
+        let start = self.range(s).start;
+        self.prose.push(Prose {
+            field,
+            text: s.value.clone(),
+            start,
+        });
+    }
+
+    fn strings(
+        &mut self,
+        field: &'static str,
+        values: Option<Vec<Spanned<String>>>,
+    ) -> Option<Vec<String>> {
+        let values = values?;
+        let mut out = Vec::with_capacity(values.len());
+        for s in values {
+            if let Some(v) = self.string(field, Some(s)) {
+                out.push(v);
             }
-            Some(s) => s.value.trim().to_string(),
-            None => String::new(),
         }
+        Some(out)
     }
 
-    fn strings(&mut self, field: &str, values: Option<Vec<Spanned<String>>>) -> Vec<String> {
-        let mut out = Vec::new();
-        for s in values.unwrap_or_default() {
-            if s.value.trim().is_empty() {
-                self.report(
-                    Problem::EmptyValue {
-                        field: field.into(),
-                    },
-                    &s,
-                );
-            } else {
-                out.push(s.value.trim().to_string());
-            }
-        }
-        out
-    }
-
-    /// A required list: present and non-empty.
+    /// A required list: when set, it must hold at least one item.
     fn required_list(
         &mut self,
-        field: &str,
+        field: &'static str,
         values: Option<Spanned<Vec<Spanned<String>>>>,
-    ) -> Vec<String> {
-        match values {
-            Some(list) if list.value.is_empty() => {
-                self.report(
-                    Problem::EmptyValue {
-                        field: field.into(),
-                    },
-                    &list,
-                );
-                Vec::new()
-            }
-            Some(list) => self.strings(field, Some(list.value)),
-            None => Vec::new(),
+    ) -> Option<Vec<String>> {
+        let list = values?;
+        if list.value.is_empty() {
+            self.report(
+                Problem::EmptyValue {
+                    field: field.into(),
+                },
+                &list,
+            );
+            return None;
         }
+        self.strings(field, Some(list.value))
     }
 
     fn date(&mut self, field: &str, value: &Spanned<String>) -> Option<Date> {
@@ -621,94 +814,56 @@ impl Validator<'_> {
         }
     }
 
-    fn entry(&mut self, raw: RawFields, defaults: &RawFields, split: &Split) -> Option<Entry> {
-        let d = defaults.clone();
-        let title = self.string("title", raw.title.or(d.title));
-        let summary = self.string("summary", raw.summary.or(d.summary));
-        let signature_raw = raw.signature.or(d.signature);
-        let signature_location = signature_raw.as_ref().map_or_else(
-            || Location::from_bytes(self.text, 0..3),
-            |s| Location::from_bytes(self.text, range_of(s, self.text, self.offset)),
-        );
-        let signature = self.string("signature", signature_raw);
-        let category = self.string("category", raw.category.or(d.category));
-        let quick_fix = self.string("quick_fix", raw.quick_fix.or(d.quick_fix));
-        let updated = raw
-            .updated
-            .or(d.updated)
-            .and_then(|u| self.date("updated", &u));
-        let code = raw
-            .code
-            .or(d.code)
-            .map(|c| c.value.trim().to_string())
-            .filter(|c| !c.is_empty());
-        let sources = self.sources(raw.sources.or(d.sources));
-        let mut links = Vec::new();
-        let related: Vec<Located<String>> = raw
-            .related
-            .or(d.related)
-            .unwrap_or_default()
-            .iter()
-            .map(|s| self.located(s))
-            .collect();
-        let aliases: Vec<Located<String>> = raw
-            .aliases
-            .or(d.aliases)
-            .unwrap_or_default()
-            .iter()
-            .map(|s| self.located(s))
-            .collect();
-        let faq = raw
-            .faq
-            .or(d.faq)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|f| Faq {
-                q: f.value.q.value.trim().to_string(),
-                a: f.value.a.value.trim().to_string(),
-            })
-            .collect();
-        for (url, range) in markdown::links(split.body) {
-            let start = split.body_offset + range.start;
-            links.push(Located {
-                value: url,
-                location: Location::from_bytes(self.text, start..split.body_offset + range.end),
-            });
-        }
-        let entry = Entry {
-            id: String::new(),
-            tool: String::new(),
-            path: self.path.to_path_buf(),
-            title,
-            summary,
+    fn fields(&mut self, raw: RawFields) -> Fields {
+        let signature = raw.signature.and_then(|s| {
+            let location = Location::from_bytes(self.text, self.range(&s));
+            self.string("signature", Some(s)).map(|v| (v, location))
+        });
+        Fields {
+            title: self.string("title", raw.title),
+            summary: self.string("summary", raw.summary),
             signature,
-            variants: self.strings("variants", raw.variants.or(d.variants)),
-            code,
-            kind: raw.kind.or(d.kind).map(|k| k.value),
-            category,
-            quick_fix,
-            updated: updated?,
-            causes: self.required_list("causes", raw.causes.or(d.causes)),
-            quick_fixes: self.required_list("quick_fixes", raw.quick_fixes.or(d.quick_fixes)),
-            checks: self.strings("checks", raw.checks.or(d.checks)),
-            steps: self.strings("steps", raw.steps.or(d.steps)),
-            prevention: self.strings("prevention", raw.prevention.or(d.prevention)),
-            sources,
-            related,
-            faq,
-            applies_to: self.strings("applies_to", raw.applies_to.or(d.applies_to)),
-            tags: self.strings("tags", raw.tags.or(d.tags)),
-            aliases,
-            draft: raw.draft.or(d.draft).is_some_and(|b| b.value),
-            body: split.body.to_string(),
-            links,
-            signature_location,
-        };
-        Some(entry)
+            variants: self.strings("variants", raw.variants),
+            code: raw
+                .code
+                .map(|c| c.value.trim().to_string())
+                .filter(|c| !c.is_empty()),
+            kind: raw.kind.map(|k| k.value),
+            category: self.string("category", raw.category),
+            quick_fix: self.string("quick_fix", raw.quick_fix),
+            updated: raw.updated.and_then(|u| self.date("updated", &u)),
+            causes: self.required_list("causes", raw.causes),
+            quick_fixes: self.required_list("quick_fixes", raw.quick_fixes),
+            checks: self.strings("checks", raw.checks),
+            steps: self.strings("steps", raw.steps),
+            prevention: self.strings("prevention", raw.prevention),
+            sources: raw.sources.map(|s| self.sources(s)),
+            related: raw
+                .related
+                .map(|r| r.iter().map(|s| self.located(s)).collect()),
+            faq: raw.faq.map(|f| self.faq(f)),
+            applies_to: self.strings("applies_to", raw.applies_to),
+            tags: self.strings("tags", raw.tags),
+            aliases: raw
+                .aliases
+                .map(|r| r.iter().map(|s| self.located(s)).collect()),
+            draft: raw.draft.map(|b| b.value),
+        }
     }
 
-    fn sources(&mut self, raw: Option<Spanned<Vec<Spanned<RawSource>>>>) -> Vec<Source> {
-        let Some(list) = raw else { return Vec::new() };
+    fn faq(&mut self, items: Vec<Spanned<RawFaq>>) -> Vec<Faq> {
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            let q = self.string("faq.q", Some(item.value.q));
+            let a = self.string("faq.a", Some(item.value.a));
+            if let (Some(q), Some(a)) = (q, a) {
+                out.push(Faq { q, a });
+            }
+        }
+        out
+    }
+
+    fn sources(&mut self, list: Spanned<Vec<Spanned<RawSource>>>) -> Vec<Source> {
         if list.value.is_empty() {
             self.report(
                 Problem::EmptyValue {
@@ -719,7 +874,7 @@ impl Validator<'_> {
         }
         let mut out = Vec::new();
         for item in list.value {
-            let item_range = range_of(&item, self.text, self.offset);
+            let item_range = self.range(&item);
             let s = item.value;
             if let Err(detail) = check_external_url(&s.url.value) {
                 self.report(
@@ -730,10 +885,13 @@ impl Validator<'_> {
                     &s.url,
                 );
             }
-            let note = match &s.note {
-                Some(n) if !n.value.trim().is_empty() => n.value.trim().to_string(),
+            let note = match s.note {
+                Some(n) if !n.value.trim().is_empty() => {
+                    self.note_prose("sources.note", &n);
+                    n.value.trim().to_string()
+                }
                 Some(n) => {
-                    self.report(Problem::MissingSourceNote, n);
+                    self.report(Problem::MissingSourceNote, &n);
                     String::new()
                 }
                 None => {
@@ -741,7 +899,7 @@ impl Validator<'_> {
                         Problem::MissingSourceNote,
                         self.path,
                         self.text,
-                        item_range.clone(),
+                        item_range,
                     ));
                     String::new()
                 }
@@ -749,13 +907,170 @@ impl Validator<'_> {
             let checked = s.checked.as_ref().and_then(|c| self.date("checked", c));
             out.push(Source {
                 url: s.url.value.trim().to_string(),
-                title: self.string("title", Some(s.title)),
+                title: self
+                    .string("sources.title", Some(s.title))
+                    .unwrap_or_default(),
                 note,
                 checked,
             });
         }
         out
     }
+
+    /// Quality warnings: a long summary, a stale date, placeholders left in, repeated sentences.
+    fn warnings(&mut self, fields: &Fields, body: &str, body_offset: usize, stale_after_days: i64) {
+        if let Some(p) = self.prose.iter().find(|p| p.field == "summary") {
+            let chars = p.text.trim().chars().count();
+            if chars > 160 {
+                let d = Diagnostic::at(
+                    Problem::SummaryTooLong { chars },
+                    self.path,
+                    self.text,
+                    p.start..p.start + 1,
+                );
+                self.problems.push(d);
+            }
+        }
+        if let Some(updated) = fields.updated {
+            let days = self
+                .today
+                .since(updated)
+                .map_or(0, |span| i64::from(span.get_days()));
+            if days > stale_after_days {
+                let at = self.text.find("updated:").unwrap_or(0);
+                self.problems.push(Diagnostic::at(
+                    Problem::StaleEntry {
+                        days,
+                        limit: stale_after_days,
+                    },
+                    self.path,
+                    self.text,
+                    at..at + "updated".len(),
+                ));
+            }
+        }
+        let placeholders: Vec<(String, usize)> = self
+            .prose
+            .iter()
+            .filter(|p| p.text.trim_start().starts_with(PLACEHOLDER))
+            .map(|p| {
+                let start = self.text[p.start..]
+                    .find(PLACEHOLDER)
+                    .map_or(p.start, |i| p.start + i);
+                (p.field.to_string(), start)
+            })
+            .collect();
+        for (field, start) in placeholders {
+            self.problems.push(Diagnostic::at(
+                Problem::Placeholder { field },
+                self.path,
+                self.text,
+                start..start + PLACEHOLDER.len(),
+            ));
+        }
+        let mut line_start = 0;
+        for line in body.split_inclusive('\n') {
+            if line.trim_start().starts_with(PLACEHOLDER) {
+                let at = body_offset + line_start + (line.len() - line.trim_start().len());
+                self.problems.push(Diagnostic::at(
+                    Problem::Placeholder {
+                        field: "body".into(),
+                    },
+                    self.path,
+                    self.text,
+                    at..at + PLACEHOLDER.len(),
+                ));
+            }
+            line_start += line.len();
+        }
+        self.prose.push(Prose {
+            field: "body",
+            text: body.to_string(),
+            start: body_offset,
+        });
+        self.repeated_sentences();
+    }
+
+    /// Sentences of eight words or more that appear more than once in the entry. Quoting the
+    /// error's own text (its signature or a variant) again is not repetition.
+    fn repeated_sentences(&mut self) {
+        let quoted: Vec<String> = self
+            .prose
+            .iter()
+            .filter(|p| matches!(p.field, "signature" | "variants"))
+            .map(|p| normalize_sentence(&p.text))
+            .collect();
+        let mut seen: HashMap<String, (usize, usize)> = HashMap::new();
+        let mut repeats: Vec<(usize, usize, String)> = Vec::new();
+        for p in self
+            .prose
+            .iter()
+            .filter(|p| !matches!(p.field, "signature" | "variants" | "title"))
+        {
+            for sentence in sentences(&p.text) {
+                let key = normalize_sentence(sentence);
+                if key.split(' ').count() < 8 || quoted.iter().any(|q| q.contains(&key)) {
+                    continue;
+                }
+                let entry = seen.entry(key).or_insert((0, 0));
+                entry.0 += 1;
+                if entry.0 == 2 {
+                    // Point at the second time it is written, in the file when we can find it.
+                    let at = self
+                        .text
+                        .get(p.start..)
+                        .and_then(|rest| rest.find(sentence).map(|i| p.start + i))
+                        .map_or(p.start..p.start + 1, |i| i..i + sentence.len());
+                    repeats.push((at.start, at.end, sentence.to_string()));
+                    entry.1 = repeats.len() - 1;
+                }
+            }
+        }
+        for (start, end, sentence) in repeats {
+            let times = seen.get(&normalize_sentence(&sentence)).map_or(2, |e| e.0);
+            self.problems.push(Diagnostic::at(
+                Problem::RepeatedSentence { times },
+                self.path,
+                self.text,
+                start..end,
+            ));
+        }
+    }
+}
+
+/// Splits prose into sentences at `.`, `?` or `!` followed by whitespace, and at blank lines.
+fn sentences(text: &str) -> impl Iterator<Item = &str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let bytes = text.as_bytes();
+    for (i, c) in text.char_indices() {
+        let end_of_sentence = matches!(c, '.' | '?' | '!')
+            && bytes.get(i + 1).is_none_or(|b| b.is_ascii_whitespace());
+        let paragraph = c == '\n' && bytes.get(i + 1) == Some(&b'\n');
+        if end_of_sentence || paragraph {
+            let s = text[start..=i].trim();
+            if !s.is_empty() {
+                out.push(s);
+            }
+            start = i + 1;
+        }
+    }
+    let rest = text[start..].trim();
+    if !rest.is_empty() {
+        out.push(rest);
+    }
+    out.into_iter()
+}
+
+fn normalize_sentence(s: &str) -> String {
+    s.split_whitespace()
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        })
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A source must be an absolute http(s) URL with a host.
@@ -783,8 +1098,13 @@ mod tests {
         let cx = ParseContext {
             defaults: &defaults,
             today: "2026-11-28".parse().unwrap_or_default(),
+            stale_after_days: 180,
         };
-        parse(Path::new("content/t/e.md"), text, &cx)
+        let parsed = parse(Path::new("content/t/e.md"), text, &cx);
+        match parsed.entry {
+            Some(e) if parsed.diagnostics.is_empty() => Ok(e),
+            _ => Err(parsed.diagnostics),
+        }
     }
 
     const GOOD: &str = "---\ntitle: T\nsummary: S\nsignature: 'Error: x'\ncategory: C\nquick_fix: Q\nupdated: 2026-11-20\ncauses: [a]\nquick_fixes: [b]\nsources:\n  - url: https://example.com/\n    title: Ex\n    note: shows it\n---\n\n## What this error means\nBody.\n";
@@ -864,6 +1184,55 @@ mod tests {
         let missing: Vec<_> = got.iter().filter(|p| p.0 == "E001").collect();
         assert_eq!(missing.len(), 8);
         assert!(missing.iter().all(|p| p.1 == 2 && p.2 == 1));
+    }
+
+    #[test]
+    fn quality_warnings() {
+        let long = "x".repeat(161);
+        let para = "Same source documents that the login itself fails as a documented regression.";
+        let cases: Vec<(String, &str, usize, usize)> = vec![
+            (
+                GOOD.replace("summary: S", &format!("summary: {long}")),
+                "W001",
+                3,
+                10,
+            ),
+            (GOOD.replace("2026-11-20", "2025-01-01"), "W002", 7, 1),
+            (
+                GOOD.replace("quick_fix: Q", "quick_fix: 'TODO: the first thing to try'"),
+                "W004",
+                6,
+                13,
+            ),
+            (GOOD.replace("Body.", "TODO: explain."), "W004", 17, 1),
+            (
+                GOOD.replace("causes: [a]", &format!("causes: ['{para}']"))
+                    .replace("Body.", &format!("Intro. {para}")),
+                "W003",
+                17,
+                8,
+            ),
+        ];
+        for (text, code, line, col) in cases {
+            let got = problems(&text);
+            assert!(
+                got.iter()
+                    .any(|(c, l, k)| *c == code && *l == line && *k == col),
+                "expected {code} at {line}:{col}, got {got:?}"
+            );
+            assert!(got.iter().all(|(c, _, _)| c.starts_with('W')), "{got:?}");
+        }
+        // Quoting the error's own text again is not a repetition.
+        let quoted = GOOD
+            .replace(
+                "Body.",
+                "The tool prints Error: x and stops working for every single request.",
+            )
+            .replace(
+                "signature: 'Error: x'",
+                "signature: 'Error: x and stops working for every single request.'",
+            );
+        assert!(problems(&quoted).is_empty(), "{:?}", problems(&quoted));
     }
 
     #[test]

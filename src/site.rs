@@ -102,7 +102,7 @@ pub fn load(project: &Project, options: &LoadOptions) -> (Option<Site>, Vec<Diag
     let mut defaults: HashMap<String, Defaults> = HashMap::new();
     for (slug, path) in &files.sections {
         match read_text(project, path)
-            .and_then(|text| entry::parse_defaults(&project.relative(path), &text))
+            .and_then(|text| entry::parse_defaults(&project.relative(path), &text, today))
         {
             Ok((meta, d)) => {
                 tools.push(Tool {
@@ -117,26 +117,38 @@ pub fn load(project: &Project, options: &LoadOptions) -> (Option<Site>, Vec<Diag
     tools.sort_by(|a, b| a.slug.cmp(&b.slug));
 
     let no_defaults = Defaults::default();
-    let parsed: Vec<Result<Entry, Vec<Diagnostic>>> = files_entries
+    let stale_after_days = config.stale_after_days;
+    let parsed: Vec<(Option<Entry>, Vec<Diagnostic>)> = files_entries
         .par_iter()
         .map(|(tool, slug, path)| {
-            let text = read_text(project, path)?;
+            let text = match read_text(project, path) {
+                Ok(t) => t,
+                Err(d) => return (None, d),
+            };
             let cx = ParseContext {
                 defaults: defaults.get(tool).unwrap_or(&no_defaults),
                 today,
+                stale_after_days,
             };
-            let mut entry = entry::parse(&project.relative(path), &text, &cx)?;
-            entry.id = format!("{tool}/{slug}");
-            entry.tool = tool.clone();
-            Ok(entry)
+            let parsed = entry::parse(&project.relative(path), &text, &cx);
+            let entry = parsed.entry.map(|mut e| {
+                e.id = format!("{tool}/{slug}");
+                e.tool = tool.clone();
+                e
+            });
+            (entry, parsed.diagnostics)
         })
         .collect();
     let mut entries = Vec::with_capacity(parsed.len());
-    for result in parsed {
-        match result {
-            Ok(e) if e.draft && !options.drafts => {}
-            Ok(e) => entries.push(e),
-            Err(d) => diagnostics.extend(d),
+    for (entry, found) in parsed {
+        let is_draft = entry.as_ref().is_some_and(|e| e.draft);
+        if !is_draft || options.drafts {
+            diagnostics.extend(found);
+        }
+        match entry {
+            Some(e) if e.draft && !options.drafts => {}
+            Some(e) => entries.push(e),
+            None => {}
         }
     }
     entries.sort_by(|a, b| a.id.cmp(&b.id));
