@@ -57,7 +57,7 @@ pub enum Problem {
     },
     #[error("link `{url}` is not allowed: {detail}")]
     BadUrl { url: String, detail: String },
-    #[error("`{url}` is used by more than one entry (also by {other})")]
+    #[error("URL `{url}` is already taken (by {other})")]
     UrlCollision { url: String, other: String },
     #[error("related entry `{id}` does not exist")]
     UnknownRelated {
@@ -77,7 +77,7 @@ pub enum Problem {
         page: String,
         available: Vec<String>,
     },
-    #[error("file name `{name}` is not lowercase `a-z0-9-`")]
+    #[error("name `{name}` is not lowercase `a-z0-9-`")]
     BadFileName { name: String, suggestion: String },
     #[error("file is not valid UTF-8: byte 0x{byte:02x} at offset {offset}")]
     NotUtf8 { byte: u8, offset: usize },
@@ -155,11 +155,11 @@ impl Problem {
     pub fn help(&self) -> String {
         use Problem::*;
         match self {
-            MissingField { field } => format!("add `{field}: ...` to the front matter (see docs/authoring.md)"),
+            MissingField { field } => format!("add `{field}: ...` (see docs/authoring.md)"),
             UnknownField { suggestion: Some(s), .. } => format!("did you mean `{s}`?"),
             UnknownField { .. } => "remove it, or see docs/authoring.md for the fields an entry takes".into(),
             InvalidValue { hint, .. } => hint.clone(),
-            DuplicateKey { .. } => "keep one of the two; YAML keeps neither reliably".into(),
+            DuplicateKey { .. } => "keep one of them: a key may appear only once in a mapping".into(),
             NoFrontMatter => "start the file with `---`, the YAML fields, then `---` and the Markdown body".into(),
             UnclosedFrontMatter => "add a line holding only `---` after the last field".into(),
             NotAMapping => "write the front matter as `key: value` lines, e.g. `title: ...`".into(),
@@ -167,7 +167,7 @@ impl Problem {
             EmptyValue { .. } => "fill it in, or remove the field if it is optional".into(),
             BadDate { .. } => "write dates as YYYY-MM-DD, e.g. `2026-11-20`".into(),
             FutureDate { .. } => "use the date the entry was actually written or checked".into(),
-            BadUrl { .. } => "use an `https://` URL or a site path such as `/claude-code/529-overloaded/`".into(),
+            BadUrl { .. } => "use an absolute `https://` URL (links in Markdown may also be site paths such as `/claude-code/529-overloaded/`)".into(),
             UrlCollision { .. } => "give each entry and alias its own URL".into(),
             UnknownRelated { suggestion: Some(s), .. } => format!("did you mean `{s}`?"),
             UnknownRelated { .. } => "use an entry id: the path under content/ without `.md`".into(),
@@ -206,18 +206,72 @@ pub struct Position {
 pub struct Location {
     pub start: Position,
     pub end: Position,
-    /// The text of the start line (no line ending).
+    /// The text of the start line (no line ending). The human rendering trims a long line to a
+    /// window around the position, as rustc does.
     pub source_line: String,
 }
 
-impl Location {
+/// Line starts of one text, so that many locations in a large file cost a binary search each
+/// rather than a scan from the top.
+pub struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(memchr_newlines(text));
+        LineIndex { text, starts }
+    }
+
+    fn position(&self, at: usize) -> Position {
+        let line = self.starts.partition_point(|&s| s <= at).max(1);
+        let line_start = self.starts[line - 1];
+        Position {
+            line,
+            column: self.text[line_start..at].chars().count() + 1,
+        }
+    }
+
     /// The location of `text[range]`, where `range` is a byte range.
+    pub fn location(&self, range: std::ops::Range<usize>) -> Location {
+        let text = self.text;
+        let start = clamp_to_char(text, range.start);
+        let end = clamp_to_char(text, range.end.max(start));
+        let start_pos = self.position(start);
+        let end_pos = self.position(end);
+        let line_start = self.starts[start_pos.line - 1];
+        Location::with_line(text, start, line_start, start_pos, end_pos)
+    }
+}
+
+fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
+    text.bytes()
+        .enumerate()
+        .filter(|(_, b)| *b == b'\n')
+        .map(|(i, _)| i + 1)
+}
+
+impl Location {
+    /// The location of `text[range]`, where `range` is a byte range. For many locations in one
+    /// large text, use a [`LineIndex`].
     pub fn from_bytes(text: &str, range: std::ops::Range<usize>) -> Self {
         let start = clamp_to_char(text, range.start);
         let end = clamp_to_char(text, range.end.max(start));
         let start_pos = position_at(text, start);
         let end_pos = position_at(text, end);
         let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        Location::with_line(text, start, line_start, start_pos, end_pos)
+    }
+
+    fn with_line(
+        text: &str,
+        start: usize,
+        line_start: usize,
+        start_pos: Position,
+        end_pos: Position,
+    ) -> Self {
         let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
         let source_line = text[line_start..line_end]
             .trim_end_matches('\r')
@@ -396,7 +450,7 @@ fn caret_span(loc: &Location) -> std::ops::Range<usize> {
 }
 
 #[derive(Serialize)]
-struct JsonDiagnostic<'a> {
+struct JsonDiagnostic {
     code: &'static str,
     name: &'static str,
     severity: Severity,
@@ -407,12 +461,11 @@ struct JsonDiagnostic<'a> {
     end_column: Option<usize>,
     message: String,
     help: String,
-    source_line: Option<&'a str>,
 }
 
 #[derive(Serialize)]
-struct JsonReport<'a> {
-    diagnostics: Vec<JsonDiagnostic<'a>>,
+struct JsonReport {
+    diagnostics: Vec<JsonDiagnostic>,
     summary: Summary,
 }
 
@@ -433,7 +486,6 @@ pub fn render_json(diagnostics: &[Diagnostic], summary: Summary) -> String {
                 end_column: d.location.as_ref().map(|l| l.end.column),
                 message: d.problem.to_string(),
                 help: d.problem.help(),
-                source_line: d.location.as_ref().map(|l| l.source_line.as_str()),
             }
         })
         .collect();

@@ -15,12 +15,22 @@ use jiff::civil::Date;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
-use crate::diagnostic::{Diagnostic, Location, Problem, did_you_mean};
+use crate::diagnostic::{Diagnostic, LineIndex, Location, Problem, did_you_mean};
 use crate::markdown;
 
 /// The failure class of an error; each has its own taxonomy page.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, serde::Serialize,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Deserialize,
+    serde::Serialize,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
@@ -115,29 +125,74 @@ pub struct Entry {
 }
 
 /// Every field an entry (or a tool folder's `defaults`) may hold, as written, with positions.
-/// All optional: required fields are checked after the defaults are merged.
-#[derive(Debug, Clone, Default, Deserialize)]
+/// All optional here: required fields are checked after the defaults are merged. The JSON Schema
+/// that `errdex schema` prints is generated from this type (the `schemars` attributes give the
+/// plain types behind the `Spanned` wrappers), so editors check the same rules.
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields, title = "errdex entry front matter")]
 pub struct RawFields {
+    /// The page's `<h1>` and `<title>`.
+    #[schemars(with = "String", required, length(min = 1))]
     title: Option<Spanned<String>>,
+    /// One plain sentence under the title; the meta description and search result text (160 characters at most read well).
+    #[schemars(with = "String", required, length(min = 1))]
     summary: Option<Spanned<String>>,
+    /// The exact error text a user sees, verbatim.
+    #[schemars(with = "String", required, length(min = 1))]
     signature: Option<Spanned<String>>,
+    /// Other texts of the same error (older versions, other surfaces).
+    #[schemars(with = "Option<Vec<String>>")]
     variants: Option<Vec<Spanned<String>>>,
+    /// The error's code as the tool prints it (`401`, `529`, `ECONNRESET`); quote numbers.
+    #[schemars(with = "Option<String>")]
     code: Option<Spanned<String>>,
+    /// The failure class.
+    #[schemars(with = "Option<Kind>")]
     kind: Option<Spanned<Kind>>,
+    /// The second breadcrumb and the Category fact; usually set in the tool folder's `_section.yaml` defaults.
+    #[schemars(with = "Option<String>")]
     category: Option<Spanned<String>>,
+    /// The first thing to try, one line of inline Markdown.
+    #[schemars(with = "String", required, length(min = 1))]
     quick_fix: Option<Spanned<String>>,
+    /// When the entry was last checked, `YYYY-MM-DD`; not in the future.
+    #[schemars(with = "String", required, extend("format" = "date"))]
     updated: Option<Spanned<String>>,
+    /// Common causes, inline Markdown, at least one.
+    #[schemars(with = "Vec<String>", required, length(min = 1))]
     causes: Option<Spanned<Vec<Spanned<String>>>>,
+    /// Quick fixes, inline Markdown, at least one.
+    #[schemars(with = "Vec<String>", required, length(min = 1))]
     quick_fixes: Option<Spanned<Vec<Spanned<String>>>>,
+    /// Platform/tool-specific checks, inline Markdown.
+    #[schemars(with = "Option<Vec<String>>")]
     checks: Option<Vec<Spanned<String>>>,
+    /// Step-by-step troubleshooting, in order, inline Markdown.
+    #[schemars(with = "Option<Vec<String>>")]
     steps: Option<Vec<Spanned<String>>>,
+    /// How to prevent it, inline Markdown.
+    #[schemars(with = "Option<Vec<String>>")]
     prevention: Option<Vec<Spanned<String>>>,
+    /// The sources checked, each with what it shows; at least one.
+    #[schemars(with = "Vec<RawSource>", required, length(min = 1))]
     sources: Option<Spanned<Vec<Spanned<RawSource>>>>,
+    /// Ids of related entries (`claude-code/529-overloaded`); each must exist.
+    #[schemars(with = "Option<Vec<String>>")]
     related: Option<Vec<Spanned<String>>>,
+    /// Questions and answers.
+    #[schemars(with = "Option<Vec<RawFaq>>")]
     faq: Option<Vec<Spanned<RawFaq>>>,
+    /// Versions and platforms affected.
+    #[schemars(with = "Option<Vec<String>>")]
     applies_to: Option<Vec<Spanned<String>>>,
+    /// Extra search terms.
+    #[schemars(with = "Option<Vec<String>>")]
     tags: Option<Vec<Spanned<String>>>,
+    /// Old site paths that redirect here (`/old/path/`).
+    #[schemars(with = "Option<Vec<String>>")]
     aliases: Option<Vec<Spanned<String>>>,
+    /// Left out of the site unless `build --drafts`.
+    #[schemars(with = "Option<bool>")]
     draft: Option<Spanned<bool>>,
 }
 
@@ -176,20 +231,46 @@ impl RawFields {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// A source: link, title, the evidence note, the date it was checked.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawSource {
+    /// An `http(s)` URL.
+    #[schemars(with = "String", regex(pattern = "^https?://[^/\\s]"))]
     url: Spanned<String>,
+    /// The source's title.
+    #[schemars(with = "String", length(min = 1))]
     title: Spanned<String>,
+    /// The evidence note: what this source shows.
+    #[schemars(with = "String", required, length(min = 1))]
     note: Option<Spanned<String>>,
+    /// When the source was checked, `YYYY-MM-DD`.
+    #[schemars(with = "Option<String>", extend("format" = "date"))]
     checked: Option<Spanned<String>>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// A question and its answer.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawFaq {
+    /// The question, inline Markdown.
+    #[schemars(with = "String", length(min = 1))]
     q: Spanned<String>,
+    /// The answer, Markdown.
+    #[schemars(with = "String", length(min = 1))]
     a: Spanned<String>,
+}
+
+/// The JSON Schema (draft 2020-12) of an entry's front matter, for editors.
+pub fn schema() -> serde_json::Value {
+    let mut schema = serde_json::to_value(schemars::schema_for!(RawFields)).unwrap_or_default();
+    if let Some(obj) = schema.as_object_mut() {
+        obj.insert(
+            "description".into(),
+            "The YAML front matter of an errdex entry (content/<tool>/<slug>.md). See docs/authoring.md.".into(),
+        );
+    }
+    schema
 }
 
 /// The front matter keys an entry may have, in the order of docs/authoring.md.
@@ -236,9 +317,22 @@ pub const PLACEHOLDER: &str = "TODO:";
 /// Section defaults as parsed from `_section.yaml`, positioned in that file.
 #[derive(Debug, Clone, Default)]
 pub struct Defaults {
+    /// The section file had errors: its entries are not checked for fields it might have given.
+    failed: bool,
     fields: Fields,
     /// Which fields the defaults provide.
     keys: Vec<String>,
+}
+
+impl Defaults {
+    /// Stands in for a section file that had errors, so its entries do not each repeat them as
+    /// missing fields.
+    pub fn unusable() -> Self {
+        Defaults {
+            failed: true,
+            ..Defaults::default()
+        }
+    }
 }
 
 /// Where the front matter sits in the file, in bytes.
@@ -328,15 +422,31 @@ pub fn yaml_error(
             hint: format!("write {expected} here"),
         },
         E::Budget { breach, .. } => Problem::ResourceLimit {
-            detail: format!("{breach:?}"),
+            detail: describe_budget(&format!("{breach:?}")),
         },
         E::Unexpected { expected, .. } => Problem::InvalidValue {
             detail: format!("expected {}", expected.trim_end_matches(" start")),
             hint: "check the field's type in docs/authoring.md: a text, a list (`- item` lines) or a mapping".into(),
         },
-        other => Problem::YamlSyntax {
-            detail: first_line_of_message(other),
-        },
+        other => {
+            let detail = first_line_of_message(other);
+            if let Some(budget) = detail.strip_prefix("budget breached: ") {
+                Problem::ResourceLimit {
+                    detail: describe_budget(budget),
+                }
+            } else if detail.contains("recursion limit") {
+                Problem::ResourceLimit {
+                    detail: "nested too deeply".into(),
+                }
+            } else if detail.starts_with("invalid ") {
+                Problem::InvalidValue {
+                    hint: "check the value's type in the docs".into(),
+                    detail,
+                }
+            } else {
+                Problem::YamlSyntax { detail }
+            }
+        }
     };
     let location = error.location().map(|l| {
         let start = offset + yaml_byte(text, offset, &l);
@@ -346,14 +456,30 @@ pub fn yaml_error(
     Diagnostic::new(problem, path, location)
 }
 
-/// The error's own message, without serde-saphyr's `line N column M:` prefix and snippet.
+/// The error's own message, without serde-saphyr's positions (counted in the front matter, not
+/// the file; the diagnostic carries the file's) and snippet.
 fn first_line_of_message(error: &serde_saphyr::Error) -> String {
     let full = error.to_string();
     let line = full.lines().next().unwrap_or_default();
     let line = line.strip_prefix("error: ").unwrap_or(line);
-    match line.split_once(": ") {
-        Some((prefix, rest)) if prefix.starts_with("line ") => rest.to_string(),
-        _ => line.to_string(),
+    let line = match line.split_once(": ") {
+        Some((prefix, rest)) if prefix.starts_with("line ") => rest,
+        _ => line,
+    };
+    line.split(" at line ").next().unwrap_or(line).to_string()
+}
+
+/// A budget breach in words (serde-saphyr names them as Rust values).
+fn describe_budget(breach: &str) -> String {
+    let name = breach.split([' ', '{', '(']).next().unwrap_or(breach);
+    match name {
+        "Depth" => "nested deeper than 64 levels".into(),
+        "Nodes" => "more than 250,000 YAML values (an alias bomb?)".into(),
+        "Aliases" | "AliasAnchorRatio" => "too many alias expansions (an alias bomb?)".into(),
+        "Anchors" => "too many anchors".into(),
+        "Events" => "too many YAML events".into(),
+        "ScalarBytes" | "TotalScalarBytes" => "too much text in values".into(),
+        _ => format!("YAML limit exceeded ({name})"),
     }
 }
 
@@ -382,6 +508,16 @@ fn range_of<T>(s: &Spanned<T>, text: &str, offset: usize) -> Range<usize> {
     let l = &s.referenced;
     let start = offset + yaml_byte(text, offset, l);
     let len = l.span().byte_len().map_or(0, |n| n as usize);
+    start..start + len
+}
+
+/// Where a key is written: its own text, not its value.
+fn key_range(key: &Spanned<String>, text: &str, offset: usize) -> Range<usize> {
+    let start = range_of(key, text, offset).start;
+    let len = text
+        .get(start..)
+        .filter(|rest| rest.starts_with(key.value.as_str()))
+        .map_or(1, |_| key.value.len());
     start..start + len
 }
 
@@ -444,7 +580,11 @@ pub fn parse_defaults(
             description: raw.description.unwrap_or_default(),
             homepage: raw.homepage.map(|h| h.value),
         },
-        Defaults { fields, keys },
+        Defaults {
+            failed: false,
+            fields,
+            keys,
+        },
     ))
 }
 
@@ -520,18 +660,23 @@ pub fn parse(path: &Path, text: &str, cx: &ParseContext) -> Parsed {
                 },
                 path,
                 text,
-                range_of(key, text, split.yaml_offset),
+                key_range(key, text, split.yaml_offset),
             ));
         }
     }
     for field in REQUIRED {
         let present =
             keys.iter().any(|k| k.value == field) || cx.defaults.keys.iter().any(|k| k == field);
-        if !present {
+        // A misspelt key already says "did you mean `field`?": once is enough.
+        let misspelt = keys.iter().any(|k| {
+            !FIELDS.contains(&k.value.as_str())
+                && did_you_mean(&k.value, FIELDS).as_deref() == Some(field)
+        });
+        if !present && !misspelt && !cx.defaults.failed {
             // Point at the mapping: its first key, or the opening fence when it is empty.
             let at = keys
                 .first()
-                .map_or(0..3, |k| range_of(k, text, split.yaml_offset));
+                .map_or(0..3, |k| key_range(k, text, split.yaml_offset));
             problems.push(Diagnostic::at(
                 Problem::MissingField {
                     field: field.into(),
@@ -558,16 +703,7 @@ pub fn parse(path: &Path, text: &str, cx: &ParseContext) -> Parsed {
     let own = v.fields(raw);
     let fields = own.or(&cx.defaults.fields);
     v.warnings(&fields, split.body, split.body_offset, cx.stale_after_days);
-    let links = markdown::links(split.body)
-        .into_iter()
-        .map(|(url, range)| Located {
-            value: url,
-            location: Location::from_bytes(
-                text,
-                split.body_offset + range.start..split.body_offset + range.end,
-            ),
-        })
-        .collect();
+    let links = v.links();
     let has_errors = v
         .problems
         .iter()
@@ -691,10 +827,13 @@ struct Prose {
 struct Validator<'a> {
     path: &'a Path,
     text: &'a str,
+    index: LineIndex<'a>,
     offset: usize,
     problems: Vec<Diagnostic>,
     today: Date,
     prose: Vec<Prose>,
+    /// Where this file sets `updated`, for the stale warning.
+    updated_at: Option<Range<usize>>,
 }
 
 impl<'a> Validator<'a> {
@@ -702,10 +841,12 @@ impl<'a> Validator<'a> {
         Validator {
             path,
             text,
+            index: LineIndex::new(text),
             offset,
             problems: Vec::new(),
             today,
             prose: Vec::new(),
+            updated_at: None,
         }
     }
 
@@ -713,16 +854,19 @@ impl<'a> Validator<'a> {
         range_of(at, self.text, self.offset)
     }
 
+    fn diag_at(&self, problem: Problem, range: Range<usize>) -> Diagnostic {
+        Diagnostic::new(problem, self.path, Some(self.index.location(range)))
+    }
+
     fn report<T>(&mut self, problem: Problem, at: &Spanned<T>) {
         let range = self.range(at);
-        self.problems
-            .push(Diagnostic::at(problem, self.path, self.text, range));
+        self.problems.push(self.diag_at(problem, range));
     }
 
     fn located(&self, s: &Spanned<String>) -> Located<String> {
         Located {
             value: s.value.trim().to_string(),
-            location: Location::from_bytes(self.text, self.range(s)),
+            location: self.index.location(self.range(s)),
         }
     }
 
@@ -816,7 +960,7 @@ impl<'a> Validator<'a> {
 
     fn fields(&mut self, raw: RawFields) -> Fields {
         let signature = raw.signature.and_then(|s| {
-            let location = Location::from_bytes(self.text, self.range(&s));
+            let location = self.index.location(self.range(&s));
             self.string("signature", Some(s)).map(|v| (v, location))
         });
         Fields {
@@ -824,14 +968,17 @@ impl<'a> Validator<'a> {
             summary: self.string("summary", raw.summary),
             signature,
             variants: self.strings("variants", raw.variants),
-            code: raw
-                .code
-                .map(|c| c.value.trim().to_string())
-                .filter(|c| !c.is_empty()),
+            code: raw.code.and_then(|c| {
+                self.note_prose("code", &c);
+                Some(c.value.trim().to_string()).filter(|c| !c.is_empty())
+            }),
             kind: raw.kind.map(|k| k.value),
             category: self.string("category", raw.category),
             quick_fix: self.string("quick_fix", raw.quick_fix),
-            updated: raw.updated.and_then(|u| self.date("updated", &u)),
+            updated: raw.updated.and_then(|u| {
+                self.updated_at = Some(self.range(&u));
+                self.date("updated", &u)
+            }),
             causes: self.required_list("causes", raw.causes),
             quick_fixes: self.required_list("quick_fixes", raw.quick_fixes),
             checks: self.strings("checks", raw.checks),
@@ -895,12 +1042,8 @@ impl<'a> Validator<'a> {
                     String::new()
                 }
                 None => {
-                    self.problems.push(Diagnostic::at(
-                        Problem::MissingSourceNote,
-                        self.path,
-                        self.text,
-                        item_range,
-                    ));
+                    self.problems
+                        .push(self.diag_at(Problem::MissingSourceNote, item_range));
                     String::new()
                 }
             };
@@ -917,17 +1060,41 @@ impl<'a> Validator<'a> {
         out
     }
 
+    /// Every Markdown link the author wrote, in the body and in inline fields, with its place.
+    /// (Warnings have added the body to `prose` by now.)
+    fn links(&self) -> Vec<Located<String>> {
+        let mut out = Vec::new();
+        for p in &self.prose {
+            if p.field == "code" {
+                continue;
+            }
+            for (url, range) in markdown::links(&p.text) {
+                let written = &p.text[range.clone()];
+                // Inline fields may be quoted or folded in the file: find the link's own text.
+                let at = if p.field == "body" {
+                    Some(p.start + range.start)
+                } else {
+                    self.text
+                        .get(p.start..)
+                        .and_then(|rest| rest.find(written))
+                        .map(|i| p.start + i)
+                };
+                let at = at.map_or(p.start..p.start + 1, |i| i..i + written.len());
+                out.push(Located {
+                    value: url,
+                    location: self.index.location(at),
+                });
+            }
+        }
+        out
+    }
+
     /// Quality warnings: a long summary, a stale date, placeholders left in, repeated sentences.
     fn warnings(&mut self, fields: &Fields, body: &str, body_offset: usize, stale_after_days: i64) {
         if let Some(p) = self.prose.iter().find(|p| p.field == "summary") {
             let chars = p.text.trim().chars().count();
             if chars > 160 {
-                let d = Diagnostic::at(
-                    Problem::SummaryTooLong { chars },
-                    self.path,
-                    self.text,
-                    p.start..p.start + 1,
-                );
+                let d = self.diag_at(Problem::SummaryTooLong { chars }, p.start..p.start + 1);
                 self.problems.push(d);
             }
         }
@@ -937,15 +1104,14 @@ impl<'a> Validator<'a> {
                 .since(updated)
                 .map_or(0, |span| i64::from(span.get_days()));
             if days > stale_after_days {
-                let at = self.text.find("updated:").unwrap_or(0);
-                self.problems.push(Diagnostic::at(
+                // From the defaults, the entry has no line of its own: point at its opening fence.
+                let at = self.updated_at.clone().map_or(0, |r| r.start);
+                self.problems.push(self.diag_at(
                     Problem::StaleEntry {
                         days,
                         limit: stale_after_days,
                     },
-                    self.path,
-                    self.text,
-                    at..at + "updated".len(),
+                    at..at + 10,
                 ));
             }
         }
@@ -961,10 +1127,8 @@ impl<'a> Validator<'a> {
             })
             .collect();
         for (field, start) in placeholders {
-            self.problems.push(Diagnostic::at(
+            self.problems.push(self.diag_at(
                 Problem::Placeholder { field },
-                self.path,
-                self.text,
                 start..start + PLACEHOLDER.len(),
             ));
         }
@@ -972,12 +1136,10 @@ impl<'a> Validator<'a> {
         for line in body.split_inclusive('\n') {
             if line.trim_start().starts_with(PLACEHOLDER) {
                 let at = body_offset + line_start + (line.len() - line.trim_start().len());
-                self.problems.push(Diagnostic::at(
+                self.problems.push(self.diag_at(
                     Problem::Placeholder {
                         field: "body".into(),
                     },
-                    self.path,
-                    self.text,
                     at..at + PLACEHOLDER.len(),
                 ));
             }
@@ -992,8 +1154,10 @@ impl<'a> Validator<'a> {
     }
 
     /// Sentences of eight words or more that appear more than once in the entry. Quoting the
-    /// error's own text (its signature or a variant) again is not repetition.
+    /// error's own text (its signature or a variant) again is not repetition. At most
+    /// `MAX_REPEAT_WARNINGS` are reported per entry: past that, one more tells nothing new.
     fn repeated_sentences(&mut self) {
+        const MAX_REPEAT_WARNINGS: usize = 10;
         let quoted: Vec<String> = self
             .prose
             .iter()
@@ -1005,22 +1169,28 @@ impl<'a> Validator<'a> {
         for p in self
             .prose
             .iter()
-            .filter(|p| !matches!(p.field, "signature" | "variants" | "title"))
+            .filter(|p| !matches!(p.field, "signature" | "variants" | "title" | "code"))
         {
-            for sentence in sentences(&p.text) {
+            for (offset, sentence) in sentences(&p.text) {
                 let key = normalize_sentence(sentence);
                 if key.split(' ').count() < 8 || quoted.iter().any(|q| q.contains(&key)) {
                     continue;
                 }
                 let entry = seen.entry(key).or_insert((0, 0));
                 entry.0 += 1;
-                if entry.0 == 2 {
-                    // Point at the second time it is written, in the file when we can find it.
-                    let at = self
-                        .text
-                        .get(p.start..)
-                        .and_then(|rest| rest.find(sentence).map(|i| p.start + i))
-                        .map_or(p.start..p.start + 1, |i| i..i + sentence.len());
+                if entry.0 == 2 && repeats.len() < MAX_REPEAT_WARNINGS {
+                    // Point at the second time it is written. The body is the file's own text;
+                    // a YAML value may be quoted or folded, so look for it near the value.
+                    let at = if p.field == "body" {
+                        Some(p.start + offset)
+                    } else {
+                        let window_end = (p.start + 2 * p.text.len() + 64).min(self.text.len());
+                        self.text
+                            .get(p.start..window_end)
+                            .and_then(|w| w.find(sentence))
+                            .map(|i| p.start + i)
+                    };
+                    let at = at.map_or(p.start..p.start + 1, |i| i..i + sentence.len());
                     repeats.push((at.start, at.end, sentence.to_string()));
                     entry.1 = repeats.len() - 1;
                 }
@@ -1028,18 +1198,15 @@ impl<'a> Validator<'a> {
         }
         for (start, end, sentence) in repeats {
             let times = seen.get(&normalize_sentence(&sentence)).map_or(2, |e| e.0);
-            self.problems.push(Diagnostic::at(
-                Problem::RepeatedSentence { times },
-                self.path,
-                self.text,
-                start..end,
-            ));
+            self.problems
+                .push(self.diag_at(Problem::RepeatedSentence { times }, start..end));
         }
     }
 }
 
-/// Splits prose into sentences at `.`, `?` or `!` followed by whitespace, and at blank lines.
-fn sentences(text: &str) -> impl Iterator<Item = &str> {
+/// Splits prose into sentences (with their byte offsets) at `.`, `?` or `!` followed by
+/// whitespace, and at blank lines.
+fn sentences(text: &str) -> impl Iterator<Item = (usize, &str)> {
     let mut out = Vec::new();
     let mut start = 0;
     let bytes = text.as_bytes();
@@ -1048,18 +1215,22 @@ fn sentences(text: &str) -> impl Iterator<Item = &str> {
             && bytes.get(i + 1).is_none_or(|b| b.is_ascii_whitespace());
         let paragraph = c == '\n' && bytes.get(i + 1) == Some(&b'\n');
         if end_of_sentence || paragraph {
-            let s = text[start..=i].trim();
-            if !s.is_empty() {
-                out.push(s);
-            }
+            push_trimmed(&mut out, text, start..i + 1);
             start = i + 1;
         }
     }
-    let rest = text[start..].trim();
-    if !rest.is_empty() {
-        out.push(rest);
-    }
+    push_trimmed(&mut out, text, start..text.len());
     out.into_iter()
+}
+
+fn push_trimmed<'t>(out: &mut Vec<(usize, &'t str)>, text: &'t str, range: Range<usize>) {
+    let raw = &text[range.clone()];
+    let s = raw.trim_start();
+    let lead = raw.len() - s.len();
+    let s = s.trim_end();
+    if !s.is_empty() {
+        out.push((range.start + lead, s));
+    }
 }
 
 fn normalize_sentence(s: &str) -> String {
@@ -1073,13 +1244,73 @@ fn normalize_sentence(s: &str) -> String {
         .join(" ")
 }
 
+/// The text `errdex new` writes: every field, placeholders that `check` flags until replaced.
+pub fn skeleton(title: Option<&str>, today: Date) -> String {
+    let title = match title {
+        Some(t) => yaml_quote(t),
+        None => format!("'{PLACEHOLDER} the error in a few words, e.g. Tool 401 Unauthorized'"),
+    };
+    format!(
+        r#"---
+title: {title}
+summary: '{p} one plain sentence (160 characters at most): what failed and why.'
+signature: '{p} the exact error text, copied verbatim from the terminal or log'
+variants:
+  - '{p} another wording of the same error, or delete this list'
+code: '{p} the code the tool prints (401, 529, ECONNRESET), or delete this line'
+# kind: auth    # one of: auth, quota, model, runtime, config, network, install
+quick_fix: '{p} the first thing to try, in one line'
+updated: {today}
+causes:
+  - '{p} a common cause'
+quick_fixes:
+  - '{p} a fix, with the command in `backticks`'
+checks:
+  - '{p} a platform- or tool-specific check, or delete this list'
+steps:
+  - '{p} the first troubleshooting step, or delete this list'
+prevention:
+  - '{p} how to keep it from happening again, or delete this list'
+sources:
+  - url: '{p} https://the page that shows it'
+    title: '{p} the page title'
+    note: '{p} what this source shows'
+    checked: {today}
+# related:      # ids of other entries, e.g. claude-code/529-overloaded
+#   - tool/slug
+faq:
+  - q: '{p} a question readers ask'
+    a: '{p} its answer'
+# applies_to: [Tool 2.x, macOS]
+# tags: [login]
+# aliases: [/old/path/]
+draft: false
+---
+
+## What this error means
+
+{p} explain the error in plain words.
+
+## Why this happens
+
+{p} explain the causes, citing the sources.
+"#,
+        p = PLACEHOLDER,
+    )
+}
+
+/// A YAML single-quoted scalar.
+fn yaml_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
 /// A source must be an absolute http(s) URL with a host.
 pub fn check_external_url(url: &str) -> Result<(), String> {
     let url = url.trim();
     let rest = url
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"))
-        .ok_or_else(|| "sources must be http(s) URLs".to_string())?;
+        .ok_or_else(|| "it must be an http(s) URL".to_string())?;
     if rest.is_empty() || rest.starts_with('/') {
         return Err("the URL has no host".into());
     }
@@ -1197,7 +1428,7 @@ mod tests {
                 3,
                 10,
             ),
-            (GOOD.replace("2026-11-20", "2025-01-01"), "W002", 7, 1),
+            (GOOD.replace("2026-11-20", "2025-01-01"), "W002", 7, 10),
             (
                 GOOD.replace("quick_fix: Q", "quick_fix: 'TODO: the first thing to try'"),
                 "W004",

@@ -97,6 +97,80 @@ pub fn build(options: &BuildOptions) -> Result<Outcome, BuildError> {
     Ok(outcome)
 }
 
+/// Why `new` did not write an entry.
+#[derive(Debug, thiserror::Error)]
+pub enum NewError {
+    #[error("`{0}` is not a `<tool>/<slug>` entry id with lowercase a-z0-9- names (try `{1}`)")]
+    BadId(String, String),
+    #[error("{0} already exists; errdex new never overwrites a file")]
+    Exists(PathBuf),
+    #[error("cannot write {0}: {1}")]
+    Io(PathBuf, std::io::Error),
+}
+
+/// What `new` wrote.
+#[derive(Debug)]
+pub struct NewEntry {
+    pub path: PathBuf,
+    /// The tool folder's `_section.yaml`, when it had to be created.
+    pub section: Option<PathBuf>,
+}
+
+/// Writes a new entry skeleton at `content/<tool>/<slug>.md`, creating the tool folder and its
+/// `_section.yaml` when missing. Never overwrites.
+pub fn new_entry(root: &Path, id: &str, title: Option<&str>) -> Result<NewEntry, NewError> {
+    let valid = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    };
+    let id = id.trim_end_matches(".md");
+    let parts: Vec<&str> = id.split('/').collect();
+    if parts.len() != 2 || !parts.iter().all(|p| valid(p)) {
+        let fixed: Vec<String> = id.split('/').map(markdown::slugify).collect();
+        return Err(NewError::BadId(id.to_string(), fixed.join("/")));
+    }
+    let project = Project::new(root);
+    let folder = project.content_dir().join(parts[0]);
+    let path = folder.join(format!("{}.md", parts[1]));
+    if path.exists() {
+        return Err(NewError::Exists(path));
+    }
+    std::fs::create_dir_all(&folder).map_err(|e| NewError::Io(folder.clone(), e))?;
+    let section_path = folder.join("_section.yaml");
+    let section = if section_path.exists() {
+        None
+    } else {
+        let title = parts[0]
+            .split('-')
+            .map(|w| {
+                let mut c = w.chars();
+                c.next()
+                    .map(|f| f.to_uppercase().chain(c).collect::<String>())
+                    .unwrap_or_default()
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
+        let text = format!(
+            "title: {title}\ndescription: ''\n# homepage: https://the tool's documentation\ndefaults:\n  category: {title}\n"
+        );
+        std::fs::write(&section_path, text).map_err(|e| NewError::Io(section_path.clone(), e))?;
+        Some(section_path)
+    };
+    let text = entry::skeleton(title, entry::today());
+    // create_new: a file that appeared since the check above is still not overwritten.
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()))
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => NewError::Exists(path.clone()),
+            _ => NewError::Io(path.clone(), e),
+        })?;
+    Ok(NewEntry { path, section })
+}
+
 /// True when any diagnostic is an error, or any at all when `strict`.
 pub fn fails(diagnostics: &[Diagnostic], strict: bool) -> bool {
     diagnostics

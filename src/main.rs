@@ -53,6 +53,25 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Write a new entry with every field, ready to fill in.
+    #[command(
+        after_help = "Examples:\n  errdex new claude-code/test-entry\n  errdex new my-tool/timeout-error --title \"My Tool: request timed out\""
+    )]
+    New {
+        /// The entry id: `<tool>/<slug>`, lowercase a-z0-9-.
+        id: String,
+        /// The entry's title (otherwise a placeholder).
+        #[arg(long)]
+        title: Option<String>,
+        /// The site's folder.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Print the JSON Schema of an entry's front matter, for editors.
+    #[command(
+        after_help = "Examples:\n  errdex schema > errdex.schema.json\n  # then, first line of an entry: # yaml-language-server: $schema=../../errdex.schema.json"
+    )]
+    Schema,
 }
 
 #[derive(clap::Args)]
@@ -87,6 +106,15 @@ enum Format {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Command::Build { site, .. } | Command::Check { site, .. } = &cli.command
+        && !site.root.join("site.yaml").is_file()
+    {
+        eprintln!(
+            "error: {} has no site.yaml; run errdex in a site's folder or pass --root",
+            site.root.display()
+        );
+        return ExitCode::from(2);
+    }
     match cli.command {
         Command::Build {
             site,
@@ -101,6 +129,28 @@ fn main() -> ExitCode {
             let outcome = errdex::check(&site.root, &site.load_options());
             report(&outcome, format, true);
             exit_code(errdex::fails(&outcome.diagnostics, strict))
+        }
+        Command::New { id, title, root } => match errdex::new_entry(&root, &id, title.as_deref()) {
+            Ok(created) => {
+                if let Some(section) = &created.section {
+                    eprintln!("Created {}", section.display());
+                }
+                println!("{}", created.path.display());
+                eprintln!("Fill in the TODO: placeholders, then run `errdex check`.");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        },
+        Command::Schema => {
+            let schema = errdex::entry::schema();
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&schema).unwrap_or_default()
+            );
+            ExitCode::SUCCESS
         }
     }
 }

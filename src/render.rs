@@ -549,12 +549,13 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn inline(&self, md: &str) -> String {
-        markdown::render_inline(md, &self.view.base_path)
+    /// An inline field of entry `id`: `x.md` links become page URLs, then Markdown → HTML.
+    fn inline(&self, md: &str, id: &str) -> String {
+        markdown::render_inline(&rewrite_md_links_for(md, id), &self.view.base_path)
     }
 
-    fn inlines(&self, list: &[String]) -> Vec<String> {
-        list.iter().map(|s| self.inline(s)).collect()
+    fn inlines(&self, list: &[String], id: &str) -> Vec<String> {
+        list.iter().map(|s| self.inline(s, id)).collect()
     }
 
     fn entry_view(&self, e: &Entry) -> EntryView {
@@ -601,23 +602,23 @@ impl<'a> Renderer<'a> {
                 title: e.category.clone(),
                 url: category_url,
             },
-            quick_fix_html: self.inline(&e.quick_fix),
+            quick_fix_html: self.inline(&e.quick_fix, &e.id),
             updated: e.updated.to_string(),
             updated_human: e.updated.strftime("%-d %B %Y").to_string(),
             body_html: body.html,
             toc,
-            causes: self.inlines(&e.causes),
-            quick_fixes: self.inlines(&e.quick_fixes),
-            checks: self.inlines(&e.checks),
-            steps: self.inlines(&e.steps),
-            prevention: self.inlines(&e.prevention),
+            causes: self.inlines(&e.causes, &e.id),
+            quick_fixes: self.inlines(&e.quick_fixes, &e.id),
+            checks: self.inlines(&e.checks, &e.id),
+            steps: self.inlines(&e.steps, &e.id),
+            prevention: self.inlines(&e.prevention, &e.id),
             sources: e
                 .sources
                 .iter()
                 .map(|s| SourceView {
                     url: s.url.clone(),
                     title: s.title.clone(),
-                    note: self.inline(&s.note),
+                    note: self.inline(&s.note, &e.id),
                     checked: s.checked.map(|d| d.to_string()).unwrap_or_default(),
                 })
                 .collect(),
@@ -633,8 +634,13 @@ impl<'a> Renderer<'a> {
                 .iter()
                 .map(|f| FaqView {
                     q: markdown::plain_text(&f.q),
-                    q_html: self.inline(&f.q),
-                    a: markdown::render_body(&f.a, &self.view.base_path, &mut Vec::new()).html,
+                    q_html: self.inline(&f.q, &e.id),
+                    a: markdown::render_body(
+                        &rewrite_md_links_for(&f.a, &e.id),
+                        &self.view.base_path,
+                        &mut Vec::new(),
+                    )
+                    .html,
                 })
                 .collect(),
             applies_to: e.applies_to.clone(),

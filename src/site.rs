@@ -32,6 +32,9 @@ pub struct Site {
     pub entries: Vec<Entry>,
     /// How many entry files were read, including those that failed or are drafts left out.
     pub files_read: usize,
+    /// Ids of entry files that failed to parse: links to them are not reported as broken
+    /// (the file's own diagnostics already say what is wrong).
+    pub failed_ids: Vec<String>,
 }
 
 /// The fixed sections of an entry page after the body, in the reference page's order, with their
@@ -111,7 +114,10 @@ pub fn load(project: &Project, options: &LoadOptions) -> (Option<Site>, Vec<Diag
                 });
                 defaults.insert(slug.clone(), d);
             }
-            Err(d) => diagnostics.extend(d),
+            Err(d) => {
+                diagnostics.extend(d);
+                defaults.insert(slug.clone(), Defaults::unusable());
+            }
         }
     }
     tools.sort_by(|a, b| a.slug.cmp(&b.slug));
@@ -140,7 +146,11 @@ pub fn load(project: &Project, options: &LoadOptions) -> (Option<Site>, Vec<Diag
         })
         .collect();
     let mut entries = Vec::with_capacity(parsed.len());
-    for (entry, found) in parsed {
+    let mut failed_ids = Vec::new();
+    for ((tool, slug, _), (entry, found)) in files_entries.iter().zip(parsed) {
+        if entry.is_none() {
+            failed_ids.push(format!("{tool}/{slug}"));
+        }
         let is_draft = entry.as_ref().is_some_and(|e| e.draft);
         if !is_draft || options.drafts {
             diagnostics.extend(found);
@@ -171,6 +181,7 @@ pub fn load(project: &Project, options: &LoadOptions) -> (Option<Site>, Vec<Diag
         tools,
         entries,
         files_read: files_entries.len(),
+        failed_ids,
     };
     diagnostics.extend(cross_checks(&site));
     crate::diagnostic::sort(&mut diagnostics);
@@ -252,7 +263,10 @@ fn discover(project: &Project) -> Files {
             ));
             continue;
         }
-        if check_name(project, item.path(), stem, &mut files.problems) {
+        let tool_ok = parts[0]
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if check_name(project, item.path(), stem, &mut files.problems) && tool_ok {
             files.entries.push((
                 parts[0].clone(),
                 stem.to_string(),
@@ -338,6 +352,9 @@ fn read_text(project: &Project, path: &Path) -> Result<String, Vec<Diagnostic>> 
 /// external links and links to other site paths (the home page, a tool page).
 pub fn resolve_link(from_id: &str, url: &str) -> Option<(String, Option<String>)> {
     let url = url.trim();
+    if url.starts_with("/category/") {
+        return None;
+    }
     if url.contains("://") || url.starts_with("mailto:") || url.starts_with('#') {
         return None;
     }
@@ -392,8 +409,16 @@ fn cross_checks(site: &Site) -> Vec<Diagnostic> {
 
     // URLs: every entry's own and its aliases must be unique.
     let mut urls: HashMap<String, &str> = HashMap::new();
+    urls.insert("/".into(), "the home page");
+    for t in &site.tools {
+        urls.insert(format!("/{}/", t.slug), "a tool page");
+    }
     for e in &site.entries {
         urls.insert(format!("/{}/", e.id), &e.id);
+        urls.insert(
+            format!("/category/{}/", markdown::slugify(&e.category)),
+            "a category page",
+        );
     }
     for e in &site.entries {
         for alias in &e.aliases {
@@ -427,7 +452,7 @@ fn cross_checks(site: &Site) -> Vec<Diagnostic> {
     let mut anchors_cache: HashMap<&str, Vec<String>> = HashMap::new();
     for e in &site.entries {
         for r in &e.related {
-            if !by_id.contains_key(r.value.as_str()) {
+            if !by_id.contains_key(r.value.as_str()) && !site.failed_ids.contains(&r.value) {
                 out.push(at(
                     e,
                     r.location.clone(),
@@ -451,6 +476,26 @@ fn cross_checks(site: &Site) -> Vec<Diagnostic> {
                 continue;
             }
             let Some((target, anchor)) = resolve_link(&e.id, &link.value) else {
+                let path = link_path(&link.value);
+                let is_page = !path
+                    .rsplit('/')
+                    .next()
+                    .is_some_and(|last| last.contains('.'));
+                if path.starts_with('/')
+                    && is_page
+                    && !urls.contains_key(&normalize_site_path(path))
+                {
+                    out.push(at(
+                        e,
+                        link.location.clone(),
+                        Problem::BrokenLink {
+                            target: link.value.clone(),
+                            id: link_path(&link.value).trim_matches('/').to_string(),
+                            suggestion: None,
+                        },
+                    ));
+                    continue;
+                }
                 if let Some(anchor) = link.value.strip_prefix('#') {
                     check_anchor(
                         e,
@@ -465,6 +510,7 @@ fn cross_checks(site: &Site) -> Vec<Diagnostic> {
                 continue;
             };
             match by_id.get(target.as_str()) {
+                None if site.failed_ids.contains(&target) => {}
                 None => out.push(at(
                     e,
                     link.location.clone(),
@@ -536,6 +582,11 @@ fn check_anchor<'a>(
 
 fn at(entry: &Entry, location: Location, problem: Problem) -> Diagnostic {
     Diagnostic::new(problem, entry.path.clone(), Some(location))
+}
+
+/// The path of a link, without its `#anchor` or `?query`.
+fn link_path(url: &str) -> &str {
+    url.split(['#', '?']).next().unwrap_or(url)
 }
 
 /// `/old/path` and `/old/path/index.html` both mean `/old/path/`.

@@ -191,3 +191,29 @@ impl Page {
             .unwrap_or_default()
     }
 }
+
+impl SiteTest {
+    /// Writes raw bytes (for files that are not valid UTF-8).
+    pub fn write_bytes(&self, rel: &str, bytes: &[u8]) -> &Self {
+        let path = self.path(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("mkdir");
+        }
+        std::fs::write(path, bytes).expect("write");
+        self
+    }
+
+    /// `errdex check --format json`, parsed.
+    pub fn check_json(&self, extra: &[&str]) -> (i32, serde_json::Value) {
+        let mut args = vec!["check", "--format", "json"];
+        args.extend_from_slice(extra);
+        let run = self.run(&args);
+        let json = serde_json::from_str(&run.stdout).unwrap_or_else(|e| {
+            panic!(
+                "check printed no JSON ({e}):\n{}\n{}",
+                run.stdout, run.stderr
+            )
+        });
+        (run.code, json)
+    }
+}

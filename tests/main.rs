@@ -4,3 +4,5 @@
 mod harness;
 
 mod build;
+mod check;
+mod limits;
