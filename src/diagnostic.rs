@@ -23,6 +23,39 @@ pub enum Severity {
     Warning,
 }
 
+/// Every diagnostic's stable code and name, in order. Codes are never reused or renumbered.
+pub const CODES: [(&str, &str); 29] = [
+    ("E001", "missing-field"),
+    ("E002", "unknown-field"),
+    ("E003", "invalid-value"),
+    ("E004", "duplicate-key"),
+    ("E005", "no-front-matter"),
+    ("E006", "unclosed-front-matter"),
+    ("E007", "not-a-mapping"),
+    ("E008", "yaml-syntax"),
+    ("E009", "empty-value"),
+    ("E010", "bad-date"),
+    ("E011", "future-date"),
+    ("E012", "bad-url"),
+    ("E013", "url-collision"),
+    ("E014", "unknown-related"),
+    ("E015", "broken-link"),
+    ("E016", "broken-anchor"),
+    ("E017", "bad-file-name"),
+    ("E018", "not-utf8"),
+    ("E019", "outside-tool-folder"),
+    ("E020", "missing-section-file"),
+    ("E021", "template-error"),
+    ("E022", "io-error"),
+    ("E023", "resource-limit"),
+    ("E024", "missing-source-note"),
+    ("W001", "summary-too-long"),
+    ("W002", "stale-entry"),
+    ("W003", "repeated-sentence"),
+    ("W004", "placeholder"),
+    ("W005", "duplicate-signature"),
+];
+
 /// One user mistake: the wording and the hint. `Display` is the one-line message.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Problem {
@@ -108,37 +141,42 @@ pub enum Problem {
 impl Problem {
     /// Stable code and name, listed in docs/diagnostics.md.
     pub fn code(&self) -> (&'static str, &'static str) {
+        CODES[self.index()]
+    }
+
+    /// This problem's row in [`CODES`].
+    fn index(&self) -> usize {
         use Problem::*;
         match self {
-            MissingField { .. } => ("E001", "missing-field"),
-            UnknownField { .. } => ("E002", "unknown-field"),
-            InvalidValue { .. } => ("E003", "invalid-value"),
-            DuplicateKey { .. } => ("E004", "duplicate-key"),
-            NoFrontMatter => ("E005", "no-front-matter"),
-            UnclosedFrontMatter => ("E006", "unclosed-front-matter"),
-            NotAMapping => ("E007", "not-a-mapping"),
-            YamlSyntax { .. } => ("E008", "yaml-syntax"),
-            EmptyValue { .. } => ("E009", "empty-value"),
-            BadDate { .. } => ("E010", "bad-date"),
-            FutureDate { .. } => ("E011", "future-date"),
-            BadUrl { .. } => ("E012", "bad-url"),
-            UrlCollision { .. } => ("E013", "url-collision"),
-            UnknownRelated { .. } => ("E014", "unknown-related"),
-            BrokenLink { .. } => ("E015", "broken-link"),
-            BrokenAnchor { .. } => ("E016", "broken-anchor"),
-            BadFileName { .. } => ("E017", "bad-file-name"),
-            NotUtf8 { .. } => ("E018", "not-utf8"),
-            OutsideToolFolder => ("E019", "outside-tool-folder"),
-            MissingSectionFile { .. } => ("E020", "missing-section-file"),
-            Template { .. } => ("E021", "template-error"),
-            Io { .. } => ("E022", "io-error"),
-            ResourceLimit { .. } => ("E023", "resource-limit"),
-            MissingSourceNote => ("E024", "missing-source-note"),
-            SummaryTooLong { .. } => ("W001", "summary-too-long"),
-            StaleEntry { .. } => ("W002", "stale-entry"),
-            RepeatedSentence { .. } => ("W003", "repeated-sentence"),
-            Placeholder { .. } => ("W004", "placeholder"),
-            DuplicateSignature { .. } => ("W005", "duplicate-signature"),
+            MissingField { .. } => 0,
+            UnknownField { .. } => 1,
+            InvalidValue { .. } => 2,
+            DuplicateKey { .. } => 3,
+            NoFrontMatter => 4,
+            UnclosedFrontMatter => 5,
+            NotAMapping => 6,
+            YamlSyntax { .. } => 7,
+            EmptyValue { .. } => 8,
+            BadDate { .. } => 9,
+            FutureDate { .. } => 10,
+            BadUrl { .. } => 11,
+            UrlCollision { .. } => 12,
+            UnknownRelated { .. } => 13,
+            BrokenLink { .. } => 14,
+            BrokenAnchor { .. } => 15,
+            BadFileName { .. } => 16,
+            NotUtf8 { .. } => 17,
+            OutsideToolFolder => 18,
+            MissingSectionFile { .. } => 19,
+            Template { .. } => 20,
+            Io { .. } => 21,
+            ResourceLimit { .. } => 22,
+            MissingSourceNote => 23,
+            SummaryTooLong { .. } => 24,
+            StaleEntry { .. } => 25,
+            RepeatedSentence { .. } => 26,
+            Placeholder { .. } => 27,
+            DuplicateSignature { .. } => 28,
         }
     }
 
@@ -564,6 +602,14 @@ mod tests {
         let loc = Location::from_bytes(text, at..at + 1);
         assert_eq!(loc.start, Position { line: 2, column: 5 });
         assert_eq!(loc.source_line, "bé: x");
+    }
+
+    #[test]
+    fn codes_are_unique_and_ordered() {
+        let mut sorted = CODES.to_vec();
+        sorted.sort();
+        sorted.dedup_by_key(|c| c.0);
+        assert_eq!(sorted, CODES.to_vec());
     }
 
     #[test]
