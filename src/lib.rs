@@ -18,6 +18,7 @@ pub mod entry;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod search;
 pub mod site;
 
 use std::path::{Path, PathBuf};
@@ -72,9 +73,15 @@ pub fn check(root: &Path, load: &LoadOptions) -> Outcome {
 }
 
 fn render_all(project: &Project, site: &Site) -> Result<Vec<Page>, Vec<Diagnostic>> {
-    let assets = render::static_files(&project.static_dir());
-    let mut pages = render::render(site, &project.templates_dir(), "style.css")?;
-    pages.extend(assets?);
+    let (mut pages, mut assets) = render::static_files(&project.static_dir())?;
+    let index = search::Index::build(&site.entries, &site.tool_titles(), &site.config.base_path());
+    let files = search::index_files(&index);
+    assets.search_index = files.first().map(|f| f.path.clone()).unwrap_or_default();
+    pages.extend(files.into_iter().map(|f| Page {
+        path: f.path,
+        content: f.text.into_bytes(),
+    }));
+    pages.extend(render::render(site, &project.templates_dir(), &assets)?);
     pages.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(pages)
 }
@@ -95,6 +102,46 @@ pub fn build(options: &BuildOptions) -> Result<Outcome, BuildError> {
         output::write(&options.output, &outcome.pages)?;
     }
     Ok(outcome)
+}
+
+/// The site's entries, indexed for `search` and `match` (no build needed). Entries with errors
+/// are left out; the diagnostics say which.
+pub struct Searchable {
+    pub index: search::Index,
+    /// Each document's signature and variants, for `match`.
+    pub signatures: Vec<Vec<String>>,
+    /// Absolute URL prefix (`https://example.org/errors`), for printing links.
+    pub origin: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Loads and indexes the site's content for searching.
+pub fn searchable(root: &Path, load: &LoadOptions) -> Option<Searchable> {
+    let project = Project::new(root);
+    let (site, diagnostics) = site::load(&project, load);
+    let site = site?;
+    let base_path = site.config.base_path();
+    let index = search::Index::build(&site.entries, &site.tool_titles(), &base_path);
+    let signatures = site
+        .entries
+        .iter()
+        .map(|e| {
+            std::iter::once(e.signature.clone())
+                .chain(e.variants.iter().cloned())
+                .collect()
+        })
+        .collect();
+    let origin = site.config.origin_and_path();
+    let origin = origin
+        .strip_suffix(base_path.trim_end_matches('/'))
+        .unwrap_or(&origin)
+        .to_string();
+    Some(Searchable {
+        index,
+        signatures,
+        origin,
+        diagnostics,
+    })
 }
 
 /// Why `new` did not write an entry.

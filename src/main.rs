@@ -67,6 +67,38 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// Rank the site's pages for a query or a pasted error line (no build needed).
+    #[command(
+        after_help = "Examples:\n  errdex search 'API Error: 529 overloaded_error'\n  errdex search --limit 3 --format json \"$(tail -1 build.log)\""
+    )]
+    Search {
+        /// The query: words or a whole pasted error line.
+        query: String,
+        /// How many results.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+        format: OutputFormat,
+        /// The site's folder.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Find known errors in a log (a file or - for standard input) and print their fixes.
+    #[command(
+        after_help = "Exit status: 0 when a known error was found, 1 when none was.\n\nExamples:\n  npm test 2>&1 | errdex match -\n  errdex match ci.log --format json"
+    )]
+    Match {
+        /// The log file, or - for standard input.
+        #[arg(default_value = "-")]
+        log: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+        format: OutputFormat,
+        /// The site's folder.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
     /// Print the JSON Schema of an entry's front matter, for editors.
     #[command(
         after_help = "Examples:\n  errdex schema > errdex.schema.json\n  # then, first line of an entry: # yaml-language-server: $schema=../../errdex.schema.json"
@@ -95,6 +127,12 @@ impl SiteArgs {
             today: None,
         }
     }
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum OutputFormat {
+    Human,
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -144,6 +182,13 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Command::Search {
+            query,
+            limit,
+            format,
+            root,
+        } => search(&root, &query, limit, format),
+        Command::Match { log, format, root } => match_log(&root, &log, format),
         Command::Schema => {
             let schema = errdex::entry::schema();
             println!(
@@ -184,6 +229,152 @@ fn build(site: &SiteArgs, output: PathBuf, format: Format) -> ExitCode {
             ExitCode::SUCCESS
         }
     }
+}
+
+fn load_searchable(root: &std::path::Path) -> Option<errdex::Searchable> {
+    if !root.join("site.yaml").is_file() {
+        eprintln!("error: {} has no site.yaml; pass --root", root.display());
+        return None;
+    }
+    let s = errdex::searchable(root, &LoadOptions::default())?;
+    let errors = s
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity() == diagnostic::Severity::Error)
+        .count();
+    if errors > 0 {
+        eprintln!(
+            "note: {errors} problem(s) in the content; entries with errors are left out (run errdex check)"
+        );
+    }
+    Some(s)
+}
+
+#[derive(serde::Serialize)]
+struct SearchResult<'a> {
+    rank: usize,
+    score: f64,
+    id: &'a str,
+    title: &'a str,
+    url: String,
+    matched: &'a [String],
+}
+
+fn search(root: &std::path::Path, query: &str, limit: usize, format: OutputFormat) -> ExitCode {
+    let Some(s) = load_searchable(root) else {
+        return ExitCode::from(2);
+    };
+    let hits = errdex::search::rank(&s.index, query, limit);
+    let results: Vec<SearchResult> = hits
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let doc = &s.index.docs[h.doc];
+            SearchResult {
+                rank: i + 1,
+                score: h.score,
+                id: &doc.id,
+                title: &doc.title,
+                url: format!("{}{}", s.origin, doc.url),
+                matched: &h.matched,
+            }
+        })
+        .collect();
+    match format {
+        OutputFormat::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&results).unwrap_or_default()
+        ),
+        OutputFormat::Human => {
+            if results.is_empty() {
+                eprintln!(
+                    "No page matches. Try the error code or the most specific words of the message."
+                );
+            }
+            for r in &results {
+                println!(
+                    "{:>2}. {:>7.3}  {}  {}\n             {}",
+                    r.rank, r.score, r.id, r.title, r.url
+                );
+            }
+        }
+    }
+    exit_code(results.is_empty())
+}
+
+#[derive(serde::Serialize)]
+struct MatchResult<'a> {
+    line: usize,
+    count: usize,
+    id: &'a str,
+    title: &'a str,
+    url: String,
+    quick_fix: &'a str,
+}
+
+fn match_log(root: &std::path::Path, log: &std::path::Path, format: OutputFormat) -> ExitCode {
+    let Some(s) = load_searchable(root) else {
+        return ExitCode::from(2);
+    };
+    let matcher = errdex::search::Matcher::new(&s.index, &s.signatures);
+    let found = if log == std::path::Path::new("-") {
+        matcher.scan(std::io::stdin().lock())
+    } else {
+        match std::fs::File::open(log) {
+            Ok(f) => matcher.scan(std::io::BufReader::new(f)),
+            Err(e) => {
+                eprintln!("error: cannot read {}: {e}", log.display());
+                return ExitCode::from(2);
+            }
+        }
+    };
+    let found = match found {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: reading the log: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let results: Vec<MatchResult> = found
+        .iter()
+        .map(|m| {
+            let doc = &s.index.docs[m.doc];
+            MatchResult {
+                line: m.line,
+                count: m.count,
+                id: &doc.id,
+                title: &doc.title,
+                url: format!("{}{}", s.origin, doc.url),
+                quick_fix: &doc.quick_fix,
+            }
+        })
+        .collect();
+    match format {
+        OutputFormat::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&results).unwrap_or_default()
+        ),
+        OutputFormat::Human => {
+            for r in &results {
+                let more = if r.count > 1 {
+                    format!(" (and {} more lines)", r.count - 1)
+                } else {
+                    String::new()
+                };
+                println!(
+                    "line {}{more}: {}\n  {}\n  Quick fix: {}\n",
+                    r.line,
+                    r.title,
+                    r.url,
+                    errdex::markdown::plain_text(r.quick_fix)
+                );
+            }
+            if results.is_empty() {
+                eprintln!("No known error found.");
+            }
+        }
+    }
+    exit_code(results.is_empty())
 }
 
 fn exit_code(failed: bool) -> ExitCode {

@@ -218,7 +218,7 @@ pub fn plain_text(markdown: &str) -> String {
         match e {
             Event::Text(t) | Event::Code(t) => s.push_str(t),
             Event::SoftBreak | Event::HardBreak | Event::End(_)
-                if !s.ends_with(' ') && !s.is_empty() =>
+                if !s.ends_with(' ') && !s.is_empty() && !is_inline_end(e) =>
             {
                 s.push(' ');
             }
@@ -226,6 +226,21 @@ pub fn plain_text(markdown: &str) -> String {
         }
     }
     s.trim().to_string()
+}
+
+fn is_inline_end(e: &Event) -> bool {
+    matches!(
+        e,
+        Event::End(
+            TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Link
+                | TagEnd::Image
+                | TagEnd::Superscript
+                | TagEnd::Subscript
+        )
+    )
 }
 
 /// The links in some Markdown and their byte ranges (of the whole link), for link checks.

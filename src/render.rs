@@ -18,7 +18,8 @@ use crate::markdown;
 use crate::site::{self, Site};
 
 /// The default templates, compiled in. A site's `templates/<name>` replaces the one named alike.
-pub const DEFAULT_TEMPLATES: [(&str, &str); 8] = [
+pub const DEFAULT_TEMPLATES: [(&str, &str); 9] = [
+    ("search.html", include_str!("../templates/search.html")),
     ("base.html", include_str!("../templates/base.html")),
     ("entry.html", include_str!("../templates/entry.html")),
     ("home.html", include_str!("../templates/home.html")),
@@ -239,8 +240,16 @@ pub struct SiteView {
     /// Prefix of every internal link: `/` or `/errors/`.
     pub base_path: String,
     pub language: String,
-    /// Stylesheet URL (root-relative).
+    /// Stylesheet URL (root-relative, fingerprinted: `/style.3f2a91c0.css`).
     pub stylesheet: String,
+    /// Search script URL (root-relative, fingerprinted).
+    pub script: String,
+    /// The search index's URL (root-relative, fingerprinted), read by the search script.
+    pub search_index: String,
+    /// The search page's URL: `/search/`.
+    pub search_url: String,
+    /// Every fingerprinted static file: its name in `static/` → its URL.
+    pub assets: BTreeMap<String, String>,
     pub tools: Vec<ToolView>,
 }
 
@@ -383,6 +392,13 @@ struct ListPage<'a> {
 }
 
 #[derive(Serialize)]
+struct SearchPage<'a> {
+    site: &'a SiteView,
+    page: PageMeta,
+    categories: Vec<ToolView>,
+}
+
+#[derive(Serialize)]
 struct PlainPage<'a> {
     site: &'a SiteView,
     page: PageMeta,
@@ -412,15 +428,23 @@ fn category_slug(name: &str) -> String {
     markdown::slugify(name)
 }
 
-/// Builds every page of the site. `stylesheet` is the root-relative path of the stylesheet the
-/// output will hold.
+/// Where the files that pages refer to are, under the output folder (no leading `/`).
+#[derive(Debug, Clone, Default)]
+pub struct Assets {
+    /// Static file name → fingerprinted path (`style.css` → `style.3f2a91c0.css`).
+    pub files: BTreeMap<String, String>,
+    /// The main search index (`search/index.0a1b2c3d.json`).
+    pub search_index: String,
+}
+
+/// Builds every page of the site, referring to the static files and search index in `assets`.
 pub fn render(
     site: &Site,
     templates_dir: &Path,
-    stylesheet: &str,
+    assets: &Assets,
 ) -> Result<Vec<Page>, Vec<Diagnostic>> {
     let templates = load_templates(templates_dir)?;
-    let r = Renderer::new(site, stylesheet);
+    let r = Renderer::new(site, assets);
     let entry_pages: Vec<Result<Page, Diagnostic>> = site
         .entries
         .par_iter()
@@ -441,6 +465,7 @@ pub fn render(
     let others = [
         r.home_page(&templates),
         r.not_found_page(&templates),
+        r.search_page(&templates),
         r.sitemap(&templates),
         r.robots(&templates),
     ];
@@ -470,7 +495,7 @@ struct Renderer<'a> {
 }
 
 impl<'a> Renderer<'a> {
-    fn new(site: &'a Site, stylesheet: &str) -> Self {
+    fn new(site: &'a Site, assets: &Assets) -> Self {
         let base_path = site.config.base_path();
         let tools = site
             .tools
@@ -489,7 +514,15 @@ impl<'a> Renderer<'a> {
             title: site.config.title.clone(),
             description: site.config.description.clone(),
             base_url: site.config.origin_and_path(),
-            stylesheet: format!("{base_path}{stylesheet}"),
+            stylesheet: asset_url(assets, &base_path, "style.css"),
+            script: asset_url(assets, &base_path, "search.js"),
+            search_index: format!("{base_path}{}", assets.search_index),
+            search_url: format!("{base_path}search/"),
+            assets: assets
+                .files
+                .iter()
+                .map(|(name, path)| (name.clone(), format!("{base_path}{path}")))
+                .collect(),
             base_path,
             language: site.config.language.clone(),
             tools,
@@ -799,6 +832,27 @@ impl<'a> Renderer<'a> {
         })
     }
 
+    fn search_page(&self, t: &TemplateSet) -> Result<Page, Diagnostic> {
+        let page = self.meta(
+            format!("Search | {}", self.view.title),
+            "Paste an error message to find the page that fixes it.".into(),
+            "search/",
+            Vec::new(),
+        );
+        let html = t.render(
+            "search.html",
+            &SearchPage {
+                site: &self.view,
+                page,
+                categories: self.categories(),
+            },
+        )?;
+        Ok(Page {
+            path: "search/index.html".into(),
+            content: html.into_bytes(),
+        })
+    }
+
     fn not_found_page(&self, t: &TemplateSet) -> Result<Page, Diagnostic> {
         let page = self.meta(
             format!("Page not found | {}", self.view.title),
@@ -933,12 +987,20 @@ fn rewrite_md_links_for(md: &str, from_id: &str) -> String {
     out
 }
 
-/// The default static files, compiled in. A site's `static/<name>` replaces the one named alike.
-pub const DEFAULT_STATIC: [(&str, &[u8]); 1] =
-    [("style.css", include_bytes!("../static/style.css"))];
+fn asset_url(assets: &Assets, base_path: &str, name: &str) -> String {
+    let path = assets.files.get(name).map_or(name, String::as_str);
+    format!("{base_path}{path}")
+}
 
-/// The static files to copy: the defaults, then the site's own `static/` over them.
-pub fn static_files(static_dir: &Path) -> Result<Vec<Page>, Vec<Diagnostic>> {
+/// The default static files, compiled in. A site's `static/<name>` replaces the one named alike.
+pub const DEFAULT_STATIC: [(&str, &[u8]); 2] = [
+    ("search.js", include_bytes!("../static/search.js")),
+    ("style.css", include_bytes!("../static/style.css")),
+];
+
+/// The static files to copy: the defaults, then the site's own `static/` over them; CSS and
+/// JavaScript fingerprinted. Returns the files and where each went.
+pub fn static_files(static_dir: &Path) -> Result<(Vec<Page>, Assets), Vec<Diagnostic>> {
     let mut files: BTreeMap<String, Vec<u8>> = DEFAULT_STATIC
         .iter()
         .map(|(name, bytes)| (name.to_string(), bytes.to_vec()))
@@ -974,12 +1036,19 @@ pub fn static_files(static_dir: &Path) -> Result<Vec<Page>, Vec<Diagnostic>> {
             }
         }
     }
-    if problems.is_empty() {
-        Ok(files
-            .into_iter()
-            .map(|(path, content)| Page { path, content })
-            .collect())
-    } else {
-        Err(problems)
+    if !problems.is_empty() {
+        return Err(problems);
     }
+    // CSS and JavaScript get their content's hash in their names, so they can be cached forever.
+    let mut assets = Assets::default();
+    let mut pages = Vec::with_capacity(files.len());
+    for (name, content) in files {
+        let path = match name.rsplit_once('.') {
+            Some((stem, ext @ ("css" | "js"))) => crate::search::fingerprint(stem, ext, &content),
+            _ => name.clone(),
+        };
+        assets.files.insert(name, path.clone());
+        pages.push(Page { path, content });
+    }
+    Ok((pages, assets))
 }

@@ -37,6 +37,16 @@ pub struct Site {
     pub failed_ids: Vec<String>,
 }
 
+impl Site {
+    /// Tool slug → its display name.
+    pub fn tool_titles(&self) -> BTreeMap<String, String> {
+        self.tools
+            .iter()
+            .map(|t| (t.slug.clone(), t.meta.title.clone()))
+            .collect()
+    }
+}
+
 /// The fixed sections of an entry page after the body, in the reference page's order, with their
 /// anchor ids. A section with nothing in it is left out of the page.
 pub const SECTIONS: [(&str, &str); 8] = [

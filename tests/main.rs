@@ -7,3 +7,4 @@ mod build;
 mod check;
 mod docs;
 mod limits;
+mod search;

@@ -1,0 +1,734 @@
+//! Finding the fix for a pasted error: one algorithm for `errdex search`, `errdex match` and the
+//! index that `static/search.js` reads (which implements the same ranking, line for line).
+//!
+//! Why not the usual static-site search: Pagefind and elasticlunr intersect every query word, so
+//! one word of noise in a pasted log line (a timestamp, a request id) empties the results. Here:
+//!
+//! - **Tokens**: lower-cased runs of letters, digits, `-`, `_`, `.`; a compound token
+//!   (`rate_limit_error`, `api.anthropic.com`) is kept whole *and* split into its parts.
+//! - **Noise** is dropped the same way from documents and queries: URL schemes, UUIDs, `0x…`,
+//!   ISO dates and times, numbers of 4+ digits, long hex or random-looking ids, the directories of
+//!   file paths, and a short stop list.
+//! - **Fields are weighted** (signature and variants highest, then title and code, tags, summary,
+//!   then causes and fixes; the body lowest), summed into one weighted term frequency per page.
+//! - **OR semantics** with BM25 scoring and a **coverage boost**: a page that matches more of the
+//!   query's rare words ranks higher. Query words found in no page are ignored, never ANDed.
+//! - The **last word** of a query that does not end in a space is also matched as a prefix (for
+//!   typing), and a longer word found in no page is matched to words one edit away (typos).
+//!
+//! The index is integers (weighted term frequencies ×10, lengths ×10), so Rust and JavaScript
+//! compute the same floating-point scores; final scores are rounded to 6 decimals and ties go to
+//! the page that comes first by id.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde::Serialize;
+
+use crate::entry::Entry;
+use crate::markdown;
+
+/// Field weights. Tuned on tests/search/queries.yaml (see the closing note of the search issue).
+pub const WEIGHTS: Weights = Weights {
+    signature: 3.0,
+    title: 2.0,
+    code: 2.0,
+    tags: 1.5,
+    summary: 1.0,
+    fixes: 0.5,
+    body: 0.1,
+};
+
+/// BM25 parameters.
+pub const K1: f64 = 1.2;
+pub const B: f64 = 0.5;
+/// How much full coverage of the query's known words multiplies a score by (1 + COVERAGE).
+pub const COVERAGE: f64 = 2.0;
+/// Weight of a prefix or a one-edit (typo) match, relative to an exact one.
+pub const PREFIX_WEIGHT: f64 = 0.8;
+pub const TYPO_WEIGHT: f64 = 0.6;
+/// At most this many words complete a prefix.
+pub const MAX_EXPANSIONS: usize = 30;
+
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Weights {
+    pub signature: f64,
+    pub title: f64,
+    pub code: f64,
+    pub tags: f64,
+    pub summary: f64,
+    pub fixes: f64,
+    pub body: f64,
+}
+
+const STOP_WORDS: [&str; 32] = [
+    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "from", "has", "have", "i",
+    "if", "in", "is", "it", "its", "my", "no", "not", "of", "on", "or", "so", "that", "the",
+    "this", "to", "was", "with",
+];
+
+struct Noise {
+    scheme: Regex,
+    uuid: Regex,
+    timestamp: Regex,
+    time: Regex,
+    hex: Regex,
+}
+
+static NOISE: LazyLock<Option<Noise>> = LazyLock::new(|| {
+    Some(Noise {
+        scheme: Regex::new(r"[a-z][a-z0-9+.-]*://").ok()?,
+        uuid: Regex::new(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}").ok()?,
+        // ASCII digits only, as in JavaScript's `\d`.
+        timestamp: Regex::new(
+            r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[t ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?(?:z|[+-][0-9]{2}:?[0-9]{2})?)?",
+        )
+        .ok()?,
+        time: Regex::new(r"[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?").ok()?,
+        hex: Regex::new(r"0x[0-9a-f]+").ok()?,
+    })
+});
+
+/// Lower-cases `text` and blanks out the noise that no page should be found by.
+fn strip_noise(text: &str) -> String {
+    let lower = text.to_lowercase();
+    let Some(n) = NOISE.as_ref() else {
+        return lower;
+    };
+    let s = n.scheme.replace_all(&lower, " ");
+    let s = n.uuid.replace_all(&s, " ");
+    let s = n.timestamp.replace_all(&s, " ");
+    let s = n.time.replace_all(&s, " ");
+    let s = n.hex.replace_all(&s, " ");
+    // A path's directories are noise; its file name is not. Keep a first segment that looks like
+    // a host (`chatgpt.com/backend-api/...`).
+    s.split_whitespace()
+        .map(|chunk| {
+            if !chunk.contains('/') {
+                return chunk.to_string();
+            }
+            let segments: Vec<&str> = chunk.split('/').collect();
+            let first = segments[0];
+            let last = segments[segments.len() - 1];
+            if segments.len() > 2 && first.contains('.') && !first.starts_with('.') {
+                format!("{first} {last}")
+            } else {
+                last.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '-' || c == '_' || c == '.'
+}
+
+fn is_noise_token(t: &str) -> bool {
+    let chars = t.chars().count();
+    if chars < 2 {
+        return true;
+    }
+    if t.bytes().all(|b| b.is_ascii_digit()) {
+        return t.len() >= 4;
+    }
+    let has_digit = t.bytes().any(|b| b.is_ascii_digit());
+    let has_alpha = t.bytes().any(|b| b.is_ascii_alphabetic());
+    let all_alnum = t.bytes().all(|b| b.is_ascii_alphanumeric());
+    if all_alnum && chars >= 16 && has_digit && has_alpha {
+        return true; // request ids, hashes
+    }
+    if chars >= 12 && t.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return true;
+    }
+    STOP_WORDS.contains(&t)
+}
+
+/// The search tokens of a text, in order, noise removed; compounds whole and split.
+pub fn tokens(text: &str) -> Vec<String> {
+    let clean = strip_noise(text);
+    let mut out = Vec::new();
+    for run in clean.split(|c: char| !is_word_char(c)) {
+        let word = run.trim_matches(|c| c == '.' || c == '-' || c == '_');
+        if word.is_empty() {
+            continue;
+        }
+        if !is_noise_token(word) {
+            out.push(word.to_string());
+        }
+        if word.contains(['.', '-', '_']) {
+            for part in word.split(['.', '-', '_']) {
+                if !part.is_empty() && !is_noise_token(part) {
+                    out.push(part.to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// What a search result shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DocMeta {
+    pub id: String,
+    pub title: String,
+    pub url: String,
+    pub tool: String,
+    pub code: String,
+    pub signature: String,
+    pub summary: String,
+    /// Inline Markdown of the first thing to try.
+    pub quick_fix: String,
+}
+
+/// The inverted index: integer weighted term frequencies, so every implementation scores alike.
+#[derive(Debug, Clone, Default)]
+pub struct Index {
+    pub docs: Vec<DocMeta>,
+    /// Weighted length of each document, ×10.
+    pub lengths: Vec<u32>,
+    /// term → postings (document, weighted term frequency ×10), by document.
+    pub terms: BTreeMap<String, Vec<(u32, u32)>>,
+}
+
+fn add_field(counts: &mut HashMap<String, f64>, length: &mut f64, text: &str, weight: f64) {
+    for t in tokens(text) {
+        *counts.entry(t).or_default() += weight;
+        *length += weight;
+    }
+}
+
+impl Index {
+    /// Indexes the entries (sorted by id), with URLs under `base_path`.
+    pub fn build(
+        entries: &[Entry],
+        tool_titles: &BTreeMap<String, String>,
+        base_path: &str,
+    ) -> Index {
+        let mut index = Index::default();
+        let w = WEIGHTS;
+        for (d, e) in entries.iter().enumerate() {
+            let mut counts: HashMap<String, f64> = HashMap::new();
+            let mut length = 0.0;
+            add_field(&mut counts, &mut length, &e.signature, w.signature);
+            for v in &e.variants {
+                add_field(&mut counts, &mut length, v, w.signature);
+            }
+            add_field(&mut counts, &mut length, &e.title, w.title);
+            if let Some(code) = &e.code {
+                add_field(&mut counts, &mut length, code, w.code);
+            }
+            for t in e.tags.iter().chain(e.applies_to.iter()) {
+                add_field(&mut counts, &mut length, t, w.tags);
+            }
+            add_field(&mut counts, &mut length, &e.summary, w.summary);
+            let fixes = e
+                .causes
+                .iter()
+                .chain(&e.quick_fixes)
+                .chain(std::iter::once(&e.quick_fix));
+            for f in fixes {
+                add_field(&mut counts, &mut length, &markdown::plain_text(f), w.fixes);
+            }
+            if w.body > 0.0 {
+                add_field(
+                    &mut counts,
+                    &mut length,
+                    &markdown::plain_text(&e.body),
+                    w.body,
+                );
+            }
+            let doc = d as u32;
+            for (term, tf) in counts {
+                index
+                    .terms
+                    .entry(term)
+                    .or_default()
+                    .push((doc, (tf * 10.0).round() as u32));
+            }
+            index.lengths.push((length * 10.0).round() as u32);
+            index.docs.push(DocMeta {
+                id: e.id.clone(),
+                title: e.title.clone(),
+                url: format!("{base_path}{}/", e.id),
+                tool: tool_titles
+                    .get(&e.tool)
+                    .cloned()
+                    .unwrap_or_else(|| e.tool.clone()),
+                code: e.code.clone().unwrap_or_default(),
+                signature: e.signature.clone(),
+                summary: e.summary.clone(),
+                quick_fix: e.quick_fix.clone(),
+            });
+        }
+        for postings in index.terms.values_mut() {
+            postings.sort_unstable();
+        }
+        index
+    }
+}
+
+/// One result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Hit {
+    /// Position in `Index::docs`.
+    pub doc: usize,
+    pub score: f64,
+    /// The index terms of the query that this page matched.
+    pub matched: Vec<String>,
+}
+
+/// One query word and the index terms that may stand for it, with their weights.
+struct Slot {
+    alternatives: Vec<(String, f64)>,
+}
+
+/// True when `b` is one edit from `a`: one character changed, inserted or deleted, or two
+/// neighbours swapped (the commonest typo).
+fn within_one_edit(a: &str, b: &str) -> bool {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > 1 || a == b {
+        return false;
+    }
+    if a.len() == b.len() {
+        let diff: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
+        return diff.len() == 1
+            || (diff.len() == 2
+                && diff[1] == diff[0] + 1
+                && a[diff[0]] == b[diff[1]]
+                && a[diff[1]] == b[diff[0]]);
+    }
+    let (mut i, mut j, mut edits) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        if a[i] == b[j] {
+            i += 1;
+            j += 1;
+            continue;
+        }
+        edits += 1;
+        if edits > 1 {
+            return false;
+        }
+        match a.len().cmp(&b.len()) {
+            std::cmp::Ordering::Greater => i += 1,
+            std::cmp::Ordering::Less => j += 1,
+            std::cmp::Ordering::Equal => {
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    edits + (a.len() - i) + (b.len() - j) <= 1
+}
+
+/// The query's slots: each distinct known word; the last word also as a prefix while typing;
+/// unknown longer words by their one-edit neighbours.
+fn slots<'a>(
+    query: &str,
+    vocabulary: impl Fn() -> Box<dyn Iterator<Item = &'a String> + 'a>,
+    has: impl Fn(&str) -> bool,
+) -> Vec<Slot> {
+    let words = tokens(query);
+    let typing = !query.ends_with(char::is_whitespace);
+    let mut seen: Vec<&str> = Vec::new();
+    let mut out = Vec::new();
+    for (i, word) in words.iter().enumerate() {
+        if seen.contains(&word.as_str()) {
+            continue;
+        }
+        seen.push(word);
+        let mut alternatives = Vec::new();
+        if has(word) {
+            alternatives.push((word.clone(), 1.0));
+        }
+        if typing && i == words.len() - 1 {
+            alternatives.extend(
+                vocabulary()
+                    .filter(|t| *t != word && t.starts_with(word.as_str()))
+                    .take(MAX_EXPANSIONS)
+                    .map(|t| (t.clone(), PREFIX_WEIGHT)),
+            );
+        }
+        if alternatives.is_empty() && word.chars().count() >= 5 {
+            alternatives.extend(
+                vocabulary()
+                    .filter(|t| within_one_edit(word, t))
+                    .map(|t| (t.clone(), TYPO_WEIGHT)),
+            );
+        }
+        if !alternatives.is_empty() {
+            out.push(Slot { alternatives });
+        }
+    }
+    out
+}
+
+/// Ranks the pages for a query, best first.
+pub fn rank(index: &Index, query: &str, limit: usize) -> Vec<Hit> {
+    let n = index.docs.len() as f64;
+    if index.docs.is_empty() {
+        return Vec::new();
+    }
+    let total: f64 = index.lengths.iter().map(|&l| f64::from(l)).sum();
+    let avg = total / n;
+    let slots = slots(
+        query,
+        || Box::new(index.terms.keys()),
+        |t| index.terms.contains_key(t),
+    );
+    let mut scores = vec![0.0f64; index.docs.len()];
+    let mut covered = vec![0.0f64; index.docs.len()];
+    let mut matched: Vec<Vec<String>> = vec![Vec::new(); index.docs.len()];
+    let mut possible = 0.0;
+    for slot in &slots {
+        let mut best = vec![0.0f64; index.docs.len()];
+        let mut best_idf = vec![0.0f64; index.docs.len()];
+        let mut best_term: Vec<Option<&str>> = vec![None; index.docs.len()];
+        let mut slot_max = 0.0f64;
+        for (term, weight) in &slot.alternatives {
+            let Some(postings) = index.terms.get(term) else {
+                continue;
+            };
+            let df = postings.len() as f64;
+            let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+            slot_max = slot_max.max(idf * weight);
+            for &(doc, wtf) in postings {
+                let d = doc as usize;
+                let tf = f64::from(wtf) / 10.0;
+                let len = f64::from(index.lengths[d]);
+                let s = idf * weight * (tf * (K1 + 1.0)) / (tf + K1 * (1.0 - B + B * len / avg));
+                if s > best[d] {
+                    best[d] = s;
+                    best_idf[d] = idf * weight;
+                    best_term[d] = Some(term);
+                }
+            }
+        }
+        possible += slot_max;
+        for d in 0..index.docs.len() {
+            if let Some(term) = best_term[d] {
+                scores[d] += best[d];
+                covered[d] += best_idf[d];
+                matched[d].push(term.to_string());
+            }
+        }
+    }
+    let mut hits: Vec<Hit> = (0..index.docs.len())
+        .filter(|&d| scores[d] > 0.0)
+        .map(|d| {
+            let coverage = if possible > 0.0 {
+                covered[d] / possible
+            } else {
+                0.0
+            };
+            let score = scores[d] * (1.0 + COVERAGE * coverage);
+            Hit {
+                doc: d,
+                score: (score * 1e6).round() / 1e6,
+                matched: std::mem::take(&mut matched[d]),
+            }
+        })
+        .collect();
+    hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc)));
+    hits.truncate(limit);
+    hits
+}
+
+/// A known error found in a log.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LogMatch {
+    /// The first log line (1-based) where it appears.
+    pub line: usize,
+    /// Position in `Index::docs`.
+    pub doc: usize,
+    /// How many lines matched it.
+    pub count: usize,
+}
+
+/// Share of a signature's weight (its words' idf) that a log line must contain to match it.
+pub const MATCH_THRESHOLD: f64 = 0.7;
+
+/// Finds the log lines that carry a known error's signature or one of its variants.
+pub struct Matcher<'a> {
+    index: &'a Index,
+    /// term → (document, signature number) of every signature or variant that has it.
+    postings: HashMap<String, Vec<(usize, usize)>>,
+    /// (document, signature number) → total idf of its distinct words.
+    weights: HashMap<(usize, usize), f64>,
+    idf: HashMap<String, f64>,
+}
+
+impl<'a> Matcher<'a> {
+    /// `signatures[d]` holds document `d`'s signature and variants.
+    pub fn new(index: &'a Index, signatures: &[Vec<String>]) -> Self {
+        let n = index.docs.len() as f64;
+        let mut m = Matcher {
+            index,
+            postings: HashMap::new(),
+            weights: HashMap::new(),
+            idf: HashMap::new(),
+        };
+        for (d, sigs) in signatures.iter().enumerate() {
+            for (k, sig) in sigs.iter().enumerate() {
+                let mut words = tokens(sig);
+                words.sort();
+                words.dedup();
+                let mut weight = 0.0;
+                for w in words {
+                    let df = index.terms.get(&w).map_or(1, Vec::len) as f64;
+                    let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+                    weight += idf;
+                    m.idf.insert(w.clone(), idf);
+                    m.postings.entry(w).or_default().push((d, k));
+                }
+                if weight > 0.0 {
+                    m.weights.insert((d, k), weight);
+                }
+            }
+        }
+        m
+    }
+
+    /// The document a log line shows, if any: of the signatures the line covers enough of, the one
+    /// that [`rank`] puts first for that line.
+    pub fn match_line(&self, line: &str) -> Option<usize> {
+        let mut words = tokens(line);
+        words.sort();
+        words.dedup();
+        let mut covered: HashMap<(usize, usize), f64> = HashMap::new();
+        for w in &words {
+            if let (Some(list), Some(idf)) = (self.postings.get(w), self.idf.get(w)) {
+                for key in list {
+                    *covered.entry(*key).or_default() += idf;
+                }
+            }
+        }
+        let mut candidates: Vec<usize> = covered
+            .iter()
+            .filter(|(key, got)| {
+                self.weights
+                    .get(key)
+                    .is_some_and(|w| **got / w >= MATCH_THRESHOLD)
+            })
+            .map(|((d, _), _)| *d)
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        match candidates.len() {
+            0 => None,
+            1 => candidates.first().copied(),
+            _ => rank(self.index, line, self.index.docs.len())
+                .into_iter()
+                .map(|h| h.doc)
+                .find(|d| candidates.contains(d))
+                .or(candidates.first().copied()),
+        }
+    }
+
+    /// Reads a log to its end, a line at a time (any size; invalid UTF-8 replaced), and returns
+    /// each known error once, at its first line, in order of appearance.
+    pub fn scan(&self, mut log: impl std::io::BufRead) -> std::io::Result<Vec<LogMatch>> {
+        let mut found: Vec<LogMatch> = Vec::new();
+        let mut buf = Vec::new();
+        let mut line_no = 0;
+        loop {
+            buf.clear();
+            if log.read_until(b'\n', &mut buf)? == 0 {
+                break;
+            }
+            line_no += 1;
+            // Very long lines (minified output) are matched on their first 64 KB.
+            let text = String::from_utf8_lossy(&buf[..buf.len().min(65_536)]);
+            if let Some(doc) = self.match_line(&text) {
+                match found.iter_mut().find(|m| m.doc == doc) {
+                    Some(m) => m.count += 1,
+                    None => found.push(LogMatch {
+                        line: line_no,
+                        doc,
+                        count: 1,
+                    }),
+                }
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// FNV-1a, 32 bits, over UTF-8: which shard a term lives in (search.js computes the same).
+pub fn shard_hash(term: &str) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in term.bytes() {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h
+}
+
+/// Postings per term shard, and documents per document shard: small enough that a query on a
+/// 10,000-page site fetches well under 250 KB gzipped.
+const POSTINGS_PER_SHARD: usize = 3000;
+pub const DOCS_PER_SHARD: usize = 400;
+
+#[derive(Serialize)]
+struct Params {
+    k1: f64,
+    b: f64,
+    coverage: f64,
+    prefix_weight: f64,
+    typo_weight: f64,
+    max_expansions: usize,
+}
+
+#[derive(Serialize)]
+struct MainIndex<'a> {
+    version: u32,
+    params: Params,
+    lengths: &'a [u32],
+    terms: Vec<&'a str>,
+    df: Vec<usize>,
+    term_shards: Vec<String>,
+    doc_shards: Vec<String>,
+    doc_shard_size: usize,
+}
+
+/// A file of the search index: its path under the output folder and its text.
+pub struct IndexFile {
+    pub path: String,
+    pub text: String,
+}
+
+/// `name.<fingerprint>.json`: the content's hash in the name, so it can be cached forever.
+pub fn fingerprint(name: &str, ext: &str, content: &[u8]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in content {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{name}.{:08x}.{ext}", h >> 32)
+}
+
+/// The index as the files `build` writes under `search/`; the first is the main index.
+pub fn index_files(index: &Index) -> Vec<IndexFile> {
+    let postings: usize = index.terms.values().map(Vec::len).sum();
+    let term_shards = postings.div_ceil(POSTINGS_PER_SHARD).max(1);
+    let mut shards: Vec<BTreeMap<&str, Vec<u32>>> = vec![BTreeMap::new(); term_shards];
+    for (term, list) in &index.terms {
+        let flat = list.iter().flat_map(|&(d, w)| [d, w]).collect();
+        shards[shard_hash(term) as usize % term_shards].insert(term, flat);
+    }
+    let mut files = Vec::new();
+    let mut term_names = Vec::new();
+    for (i, shard) in shards.iter().enumerate() {
+        let text = serde_json::to_string(shard).unwrap_or_default();
+        let path = format!(
+            "search/{}",
+            fingerprint(&format!("terms-{i}"), "json", text.as_bytes())
+        );
+        term_names.push(path.clone());
+        files.push(IndexFile { path, text });
+    }
+    let mut doc_names = Vec::new();
+    for (i, chunk) in index.docs.chunks(DOCS_PER_SHARD).enumerate() {
+        let rows: Vec<[&str; 8]> = chunk
+            .iter()
+            .map(|d| {
+                [
+                    &d.id,
+                    &d.title,
+                    &d.url,
+                    &d.tool,
+                    &d.code,
+                    &d.signature,
+                    &d.summary,
+                    &d.quick_fix,
+                ]
+                .map(String::as_str)
+            })
+            .collect();
+        let text = serde_json::to_string(&rows).unwrap_or_default();
+        let path = format!(
+            "search/{}",
+            fingerprint(&format!("docs-{i}"), "json", text.as_bytes())
+        );
+        doc_names.push(path.clone());
+        files.push(IndexFile { path, text });
+    }
+    let main = MainIndex {
+        version: 1,
+        params: Params {
+            k1: K1,
+            b: B,
+            coverage: COVERAGE,
+            prefix_weight: PREFIX_WEIGHT,
+            typo_weight: TYPO_WEIGHT,
+            max_expansions: MAX_EXPANSIONS,
+        },
+        lengths: &index.lengths,
+        terms: index.terms.keys().map(String::as_str).collect(),
+        df: index.terms.values().map(Vec::len).collect(),
+        term_shards: term_names,
+        doc_shards: doc_names,
+        doc_shard_size: DOCS_PER_SHARD,
+    };
+    let text = serde_json::to_string(&main).unwrap_or_default();
+    let path = format!("search/{}", fingerprint("index", "json", text.as_bytes()));
+    files.insert(0, IndexFile { path, text });
+    files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_keep_codes_and_compounds_and_drop_noise() {
+        let t = tokens(
+            "2026-03-14T09:12:44.123Z [ERROR] API Error: 401 rate_limit_error req_011CZoxfN7gfaRaHPMWyHxLq \
+             at /home/alice/project/src/app.ts:42:7 ECONNRESET E0382 0xdeadbeef 550e8400-e29b-41d4-a716-446655440000 12345 https://api.anthropic.com/v1/messages",
+        );
+        for keep in [
+            "error",
+            "api",
+            "401",
+            "rate_limit_error",
+            "rate",
+            "limit",
+            "req",
+            "app.ts",
+            "econnreset",
+            "e0382",
+            "api.anthropic.com",
+            "anthropic",
+            "messages",
+        ] {
+            assert!(t.contains(&keep.to_string()), "{keep} missing from {t:?}");
+        }
+        for drop in [
+            "2026",
+            "09",
+            "011czoxfn7gfarahpmwyhxlq",
+            "home",
+            "alice",
+            "src",
+            "0xdeadbeef",
+            "12345",
+            "https",
+            "at",
+            "deadbeef",
+        ] {
+            assert!(!t.contains(&drop.to_string()), "{drop} kept in {t:?}");
+        }
+    }
+
+    #[test]
+    fn one_edit() {
+        assert!(within_one_edit("overloaded", "overlaoded"));
+        assert!(within_one_edit("overloaded", "overloded"));
+        assert!(!within_one_edit("expired", "exprid"));
+        assert!(!within_one_edit("token", "token"));
+        assert!(within_one_edit("token", "tokens"));
+        assert!(within_one_edit("token", "tiken"));
+    }
+}

@@ -1,0 +1,177 @@
+//! Search: the quality set (pasted errors with noise must find their page first), the same
+//! ranking in Rust and in static/search.js, and `errdex search` / `errdex match` from the terminal.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::harness::SiteTest;
+
+#[derive(serde::Deserialize)]
+struct QuerySet {
+    queries: Vec<Query>,
+}
+
+#[derive(serde::Deserialize)]
+struct Query {
+    q: String,
+    expect: String,
+    #[serde(default)]
+    note: String,
+}
+
+fn queries() -> Vec<Query> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/search/queries.yaml");
+    let text = std::fs::read_to_string(path).expect("queries.yaml");
+    serde_saphyr::from_str::<QuerySet>(&text)
+        .expect("queries.yaml parses")
+        .queries
+}
+
+fn repo_searchable() -> errdex::Searchable {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    errdex::searchable(root, &errdex::site::LoadOptions::default()).expect("repo site loads")
+}
+
+fn top_ids(s: &errdex::Searchable, q: &str, n: usize) -> Vec<String> {
+    errdex::search::rank(&s.index, q, n)
+        .iter()
+        .map(|h| s.index.docs[h.doc].id.clone())
+        .collect()
+}
+
+#[test]
+fn pasted_errors_find_their_page_first() {
+    let s = repo_searchable();
+    let queries = queries();
+    assert!(queries.len() >= 40);
+    let mut first = 0;
+    let mut misses = Vec::new();
+    let mut margin = 0.0;
+    for q in &queries {
+        let hits = errdex::search::rank(&s.index, &q.q, 2);
+        if let [a, b] = hits.as_slice() {
+            margin += (a.score - b.score) / a.score;
+        } else {
+            margin += 1.0;
+        }
+        let top = top_ids(&s, &q.q, 3);
+        if top.first() == Some(&q.expect) {
+            first += 1;
+        } else {
+            misses.push(format!("{} ({}) → {:?}", q.expect, q.note, top));
+        }
+        assert!(
+            top.contains(&q.expect),
+            "not in the top 3: {} for {:?} → {:?}",
+            q.expect,
+            q.q,
+            top
+        );
+    }
+    let share = first as f64 / queries.len() as f64;
+    eprintln!(
+        "search quality: top-1 {first}/{} ({:.1}%), mean margin over the second result {:.3}",
+        queries.len(),
+        share * 100.0,
+        margin / queries.len() as f64
+    );
+    assert!(
+        share >= 0.95,
+        "top-1 {first}/{}; misses:\n{}",
+        queries.len(),
+        misses.join("\n")
+    );
+}
+
+#[test]
+fn the_browser_ranks_exactly_like_the_terminal() {
+    let site = SiteTest::repo_site();
+    site.build_ok();
+    let queries = queries();
+    let list: Vec<&str> = queries.iter().map(|q| q.q.as_str()).collect();
+    site.write("queries.json", &serde_json::to_string(&list).expect("json"));
+    let script = r#"
+        const fs = require('fs'), path = require('path');
+        const [js, out, qfile] = process.argv.slice(1);
+        const s = require(js);
+        const html = fs.readFileSync(path.join(out, 'index.html'), 'utf8');
+        const indexPath = html.match(/data-index="\/([^"]+)"/)[1];
+        const index = s.prepare(JSON.parse(fs.readFileSync(path.join(out, indexPath), 'utf8')));
+        const shards = index.term_shards.map(f => JSON.parse(fs.readFileSync(path.join(out, f), 'utf8')));
+        const docs = index.doc_shards.flatMap(f => JSON.parse(fs.readFileSync(path.join(out, f), 'utf8')));
+        const postings = t => shards[s.shardHash(t) % shards.length][t];
+        const qs = JSON.parse(fs.readFileSync(qfile, 'utf8'));
+        console.log(JSON.stringify(qs.map(q => s.rank(index, postings, q, 5).map(h => docs[h.doc][0]))));
+    "#;
+    let js = Path::new(env!("CARGO_MANIFEST_DIR")).join("static/search.js");
+    let output = Command::new("node")
+        .args(["-e", script])
+        .arg(&js)
+        .arg(site.path("public"))
+        .arg(site.path("queries.json"))
+        .output()
+        .expect("node runs (Node.js is part of the toolchain this project needs)");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let from_js: Vec<Vec<String>> =
+        serde_json::from_slice(&output.stdout).expect("node printed JSON");
+    let s = errdex::searchable(site.root(), &errdex::site::LoadOptions::default()).expect("site");
+    for (q, js_top) in queries.iter().zip(&from_js) {
+        assert_eq!(
+            &top_ids(&s, &q.q, 5),
+            js_top,
+            "Rust and search.js differ for {:?}",
+            q.q
+        );
+    }
+    // Prefix while typing: the same in both.
+    assert_eq!(
+        top_ids(&s, "oauth expi", 1),
+        ["claude-code/401-oauth-token-expired"]
+    );
+}
+
+#[test]
+fn search_and_match_from_the_terminal_agree() {
+    let site = SiteTest::repo_site();
+    let line = r#"2026-03-14T09:12:44.123Z [claude] API Error: 401 {"type":"error","error":{"type":"authentication_error","message":"OAuth token has expired. Please obtain a new token or refresh your existing token."},"request_id":"req_011CZoxfN7gfaRaHPMWyHxLq"} · Please run /login"#;
+    let run = site.run(&["search", "--format", "json", "--limit", "3", line]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let results: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    assert_eq!(results[0]["id"], "claude-code/401-oauth-token-expired");
+    assert_eq!(results[0]["rank"], 1);
+    assert!(
+        results[0]["url"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("https://")
+    );
+
+    let log = format!("npm test\n> build ok\n{line}\nretrying\n\u{fffd}\u{1b}[31m{line}\n");
+    site.write_bytes(
+        "ci.log",
+        &[log.as_bytes(), b"\xff\xfe broken utf-8 line\n"].concat(),
+    );
+    let run = site.run(&["match", "ci.log", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let found: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    assert_eq!(found.as_array().map(Vec::len), Some(1), "{found:#}");
+    assert_eq!(found[0]["id"], "claude-code/401-oauth-token-expired");
+    assert_eq!(found[0]["line"], 3);
+    assert_eq!(found[0]["count"], 2);
+
+    site.write("clean.log", "all good\nnothing to see\n");
+    assert_eq!(site.run(&["match", "clean.log"]).code, 1);
+    let human = site.run(&["match", "ci.log"]);
+    assert!(
+        human
+            .stdout
+            .contains("line 3 (and 1 more lines): Claude Code API Error 401"),
+        "{}",
+        human.stdout
+    );
+    assert!(human.stdout.contains("Quick fix: "), "{}", human.stdout);
+}
