@@ -48,6 +48,9 @@ pub const COVERAGE: f64 = 2.0;
 /// Weight of a prefix or a one-edit (typo) match, relative to an exact one.
 pub const PREFIX_WEIGHT: f64 = 0.8;
 pub const TYPO_WEIGHT: f64 = 0.6;
+/// Results scoring under this share of the best one are left out: with OR semantics every page
+/// that shares one common word would otherwise be listed.
+pub const MIN_RELATIVE_SCORE: f64 = 0.1;
 /// At most this many words complete a prefix.
 pub const MAX_EXPANSIONS: usize = 30;
 
@@ -432,6 +435,8 @@ pub fn rank(index: &Index, query: &str, limit: usize) -> Vec<Hit> {
         })
         .collect();
     hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc)));
+    let floor = hits.first().map_or(0.0, |h| h.score * MIN_RELATIVE_SCORE);
+    hits.retain(|h| h.score >= floor);
     hits.truncate(limit);
     hits
 }
@@ -579,6 +584,7 @@ struct Params {
     prefix_weight: f64,
     typo_weight: f64,
     max_expansions: usize,
+    min_relative_score: f64,
 }
 
 #[derive(Serialize)]
@@ -664,6 +670,7 @@ pub fn index_files(index: &Index) -> Vec<IndexFile> {
             prefix_weight: PREFIX_WEIGHT,
             typo_weight: TYPO_WEIGHT,
             max_expansions: MAX_EXPANSIONS,
+            min_relative_score: MIN_RELATIVE_SCORE,
         },
         lengths: &index.lengths,
         terms: index.terms.keys().map(String::as_str).collect(),

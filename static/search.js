@@ -147,7 +147,8 @@
       }
     }
     hits.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
-    return hits.slice(0, limit);
+    var floor = hits.length ? hits[0].score * p.min_relative_score : 0;
+    return hits.filter(function (h) { return h.score >= floor; }).slice(0, limit);
   }
 
   /* FNV-1a 32 over UTF-8, as search::shard_hash. */
