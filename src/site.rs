@@ -433,13 +433,18 @@ fn cross_checks(site: &Site) -> Vec<Diagnostic> {
     for e in &site.entries {
         for alias in &e.aliases {
             let url = normalize_site_path(&alias.value);
-            if !alias.value.starts_with('/') || alias.value.contains("://") {
+            let last = url
+                .trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .unwrap_or_default();
+            if !alias.value.starts_with('/') || alias.value.contains("://") || last.contains('.') {
                 out.push(at(
                     e,
                     alias.location.clone(),
                     Problem::BadUrl {
                         url: alias.value.clone(),
-                        detail: "an alias is a site path starting with `/`".into(),
+                        detail: "an alias is a page path such as `/old/path/`".into(),
                     },
                 ));
                 continue;
@@ -521,6 +526,8 @@ fn cross_checks(site: &Site) -> Vec<Diagnostic> {
             };
             match by_id.get(target.as_str()) {
                 None if site.failed_ids.contains(&target) => {}
+                // An alias or another page of the site at that path.
+                None if urls.contains_key(&normalize_site_path(link_path(&link.value))) => {}
                 None => out.push(at(
                     e,
                     link.location.clone(),
