@@ -156,11 +156,16 @@ pub fn render_body(markdown: &str, base_path: &str, taken: &mut Vec<String>) -> 
             });
             out.push(Event::Start(Tag::Heading {
                 level: *level,
-                id: Some(CowStr::from(id)),
+                id: Some(CowStr::from(id.clone())),
                 classes: classes.clone(),
                 attrs: attrs.clone(),
             }));
-            i += 1;
+            // Every heading links to itself, so a section can be shared.
+            out.extend(events[i + 1..end].iter().cloned());
+            out.push(Event::InlineHtml(CowStr::from(format!(
+                r##" <a class="anchor" href="#{id}" aria-label="Link to this section">#</a>"##
+            ))));
+            i = end;
             continue;
         }
         out.push(events[i].clone());

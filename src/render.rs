@@ -18,7 +18,8 @@ use crate::markdown;
 use crate::site::{self, Site};
 
 /// The default templates, compiled in. A site's `templates/<name>` replaces the one named alike.
-pub const DEFAULT_TEMPLATES: [(&str, &str); 9] = [
+pub const DEFAULT_TEMPLATES: [(&str, &str); 10] = [
+    ("atom.xml", include_str!("../templates/atom.xml")),
     ("search.html", include_str!("../templates/search.html")),
     ("base.html", include_str!("../templates/base.html")),
     ("entry.html", include_str!("../templates/entry.html")),
@@ -244,6 +245,11 @@ pub struct SiteView {
     pub stylesheet: String,
     /// Search script URL (root-relative, fingerprinted).
     pub script: String,
+    /// Page script (copy buttons, theme toggle) and the early theme script, fingerprinted.
+    pub site_script: String,
+    pub theme_script: String,
+    /// The Atom feed's URL: `/atom.xml`.
+    pub feed_url: String,
     /// The search index's URL (root-relative, fingerprinted), read by the search script.
     pub search_index: String,
     /// The search page's URL: `/search/`.
@@ -284,6 +290,8 @@ pub struct PageMeta {
     pub url: String,
     /// Breadcrumb trail, the page itself excluded.
     pub breadcrumbs: Vec<Link>,
+    /// Open Graph type: `article` for entries, `website` for the rest.
+    pub og_type: &'static str,
 }
 
 /// An entry in a list (home, tool, category).
@@ -361,6 +369,15 @@ pub struct EntryView {
     pub applies_to: Vec<String>,
     pub tags: Vec<String>,
     pub edit_url: Option<String>,
+    /// Link to the `/code/<code>/` page.
+    pub code_link: Option<Link>,
+    /// Link to the `/kind/<kind>/` page, titled with the kind's display name.
+    pub kind_link: Option<Link>,
+    /// Links to the `/tag/<tag>/` pages.
+    pub tag_links: Vec<Link>,
+    /// JSON-LD (TechArticle, BreadcrumbList, FAQPage when there is an FAQ), ready to print
+    /// inside `<script type="application/ld+json">` with `| safe`.
+    pub json_ld: String,
 }
 
 #[derive(Serialize)]
@@ -412,6 +429,19 @@ struct RedirectPage<'a> {
 }
 
 #[derive(Serialize)]
+struct FeedPage<'a> {
+    site: &'a SiteView,
+    /// Absolute URL of the feed itself.
+    feed_url: String,
+    /// Absolute URL of the home page.
+    home_url: String,
+    /// The newest entry's date, `YYYY-MM-DD`.
+    updated: String,
+    /// The most recently updated entries (at most 20), with absolute URLs.
+    entries: Vec<EntrySummary>,
+}
+
+#[derive(Serialize)]
 struct SitemapPage<'a> {
     site: &'a SiteView,
     urls: Vec<SitemapUrl>,
@@ -426,6 +456,90 @@ struct SitemapUrl {
 /// A category: the name shown and its slug in `/category/<slug>/`.
 fn category_slug(name: &str) -> String {
     markdown::slugify(name)
+}
+
+/// The ways entries are grouped, each with its own pages: `/category/…/`, `/code/401/`,
+/// `/kind/auth/`, `/tag/…/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Taxonomy {
+    Category,
+    Code,
+    Kind,
+    Tag,
+}
+
+impl Taxonomy {
+    pub const ALL: [Taxonomy; 4] = [
+        Taxonomy::Category,
+        Taxonomy::Code,
+        Taxonomy::Kind,
+        Taxonomy::Tag,
+    ];
+
+    /// The first segment of its pages' URLs.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Taxonomy::Category => "category",
+            Taxonomy::Code => "code",
+            Taxonomy::Kind => "kind",
+            Taxonomy::Tag => "tag",
+        }
+    }
+
+    /// An entry's terms in this taxonomy, as (slug, name).
+    pub fn terms_of(self, e: &Entry) -> Vec<(String, String)> {
+        match self {
+            Taxonomy::Category => vec![(category_slug(&e.category), e.category.clone())],
+            Taxonomy::Code => e
+                .code
+                .iter()
+                .map(|c| (markdown::slugify(c), c.clone()))
+                .collect(),
+            Taxonomy::Kind => e
+                .kind
+                .iter()
+                .map(|k| (k.as_str().to_string(), k.as_str().to_string()))
+                .collect(),
+            Taxonomy::Tag => e
+                .tags
+                .iter()
+                .map(|t| (markdown::slugify(t), t.clone()))
+                .collect(),
+        }
+    }
+
+    /// The heading of a term's page.
+    fn title(self, name: &str) -> String {
+        match self {
+            Taxonomy::Category => name.to_string(),
+            Taxonomy::Code => format!("Error code {name}"),
+            Taxonomy::Kind => kind_title(name).to_string(),
+            Taxonomy::Tag => format!("Tagged \u{201c}{name}\u{201d}"),
+        }
+    }
+
+    fn description(self, name: &str) -> String {
+        match self {
+            Taxonomy::Category => format!("Troubleshooting entries in {name}."),
+            Taxonomy::Code => format!("Errors that report the code {name}, across tools."),
+            Taxonomy::Kind => format!("{} errors, across tools.", kind_title(name)),
+            Taxonomy::Tag => format!("Entries tagged {name}."),
+        }
+    }
+}
+
+/// The display name of a failure class.
+pub fn kind_title(kind: &str) -> &'static str {
+    match kind {
+        "auth" => "Authentication",
+        "quota" => "Quotas and rate limits",
+        "model" => "Models",
+        "runtime" => "Runtime",
+        "config" => "Configuration",
+        "network" => "Network",
+        "install" => "Installation",
+        _ => "Other",
+    }
 }
 
 /// Where the files that pages refer to are, under the output folder (no leading `/`).
@@ -467,6 +581,7 @@ pub fn render(
         r.not_found_page(&templates),
         r.search_page(&templates),
         r.sitemap(&templates),
+        r.feed(&templates),
         r.robots(&templates),
     ];
     for p in others
@@ -516,6 +631,9 @@ impl<'a> Renderer<'a> {
             base_url: site.config.origin_and_path(),
             stylesheet: asset_url(assets, &base_path, "style.css"),
             script: asset_url(assets, &base_path, "search.js"),
+            site_script: asset_url(assets, &base_path, "site.js"),
+            theme_script: asset_url(assets, &base_path, "theme.js"),
+            feed_url: format!("{base_path}atom.xml"),
             search_index: format!("{base_path}{}", assets.search_index),
             search_url: format!("{base_path}search/"),
             assets: assets
@@ -558,6 +676,7 @@ impl<'a> Renderer<'a> {
             canonical: self.absolute(&url),
             url,
             breadcrumbs,
+            og_type: "website",
         }
     }
 
@@ -655,13 +774,7 @@ impl<'a> Renderer<'a> {
                     checked: s.checked.map(|d| d.to_string()).unwrap_or_default(),
                 })
                 .collect(),
-            related: e
-                .related
-                .iter()
-                .filter_map(|r| self.by_id.get(r.value.as_str()))
-                .filter(|r| r.id != e.id)
-                .map(|r| self.summary(r))
-                .collect(),
+            related: self.related(e),
             faq: e
                 .faq
                 .iter()
@@ -684,18 +797,82 @@ impl<'a> Renderer<'a> {
                 .edit_url
                 .as_ref()
                 .map(|t| t.replace("{path}", &e.path.to_string_lossy().replace('\\', "/"))),
+            code_link: Taxonomy::Code
+                .terms_of(e)
+                .first()
+                .map(|(slug, name)| self.term_link(Taxonomy::Code, slug, name)),
+            kind_link: e
+                .kind
+                .map(|k| self.term_link(Taxonomy::Kind, k.as_str(), kind_title(k.as_str()))),
+            tag_links: Taxonomy::Tag
+                .terms_of(e)
+                .iter()
+                .map(|(slug, name)| self.term_link(Taxonomy::Tag, slug, name))
+                .collect(),
+            json_ld: self.json_ld(e),
         }
+    }
+
+    /// Structured data for search engines: the article, its breadcrumb trail, its FAQ.
+    fn json_ld(&self, e: &Entry) -> String {
+        let url = self.absolute(&self.url(&format!("{}/", e.id)));
+        let crumbs = [
+            (
+                self.tool_title(&e.tool),
+                self.absolute(&self.url(&format!("{}/", e.tool))),
+            ),
+            (
+                e.category.clone(),
+                self.absolute(&self.url(&format!("category/{}/", category_slug(&e.category)))),
+            ),
+            (e.title.clone(), url.clone()),
+        ];
+        let mut graph = vec![
+            serde_json::json!({
+                "@type": "TechArticle",
+                "headline": e.title,
+                "description": e.summary,
+                "dateModified": e.updated.to_string(),
+                "url": url,
+                "inLanguage": self.view.language,
+                "citation": e.sources.iter().map(|s| serde_json::json!({
+                    "@type": "CreativeWork", "name": s.title, "url": s.url
+                })).collect::<Vec<_>>(),
+            }),
+            serde_json::json!({
+                "@type": "BreadcrumbList",
+                "itemListElement": crumbs.iter().enumerate().map(|(i, (name, item))| serde_json::json!({
+                    "@type": "ListItem", "position": i + 1, "name": name, "item": item
+                })).collect::<Vec<_>>(),
+            }),
+        ];
+        if !e.faq.is_empty() {
+            graph.push(serde_json::json!({
+                "@type": "FAQPage",
+                "mainEntity": e.faq.iter().map(|f| serde_json::json!({
+                    "@type": "Question",
+                    "name": markdown::plain_text(&f.q),
+                    "acceptedAnswer": {"@type": "Answer", "text": markdown::plain_text(&f.a)},
+                })).collect::<Vec<_>>(),
+            }));
+        }
+        let doc = serde_json::json!({"@context": "https://schema.org", "@graph": graph});
+        // Inside <script>, `</` could end the element: JSON allows `<\/` for it.
+        serde_json::to_string(&doc)
+            .unwrap_or_default()
+            .replace("</", "<\\/")
     }
 
     fn entry_page(&self, t: &TemplateSet, e: &Entry) -> Result<Page, Diagnostic> {
         let entry = self.entry_view(e);
         let breadcrumbs = vec![entry.tool.clone(), entry.category.clone()];
-        let page = self.meta(
+        let mut page = self.meta(
             format!("{} | {}", e.title, self.view.title),
             e.summary.clone(),
             &format!("{}/", e.id),
             breadcrumbs,
         );
+        page.og_type = "article";
         let html = t.render(
             "entry.html",
             &EntryPage {
@@ -711,9 +888,8 @@ impl<'a> Renderer<'a> {
     }
 
     fn home_page(&self, t: &TemplateSet) -> Result<Page, Diagnostic> {
-        let mut recent: Vec<&Entry> = self.site.entries.iter().collect();
-        recent.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.id.cmp(&b.id)));
-        let recent = recent
+        let recent = self
+            .recent()
             .into_iter()
             .take(10)
             .map(|e| self.summary(e))
@@ -742,21 +918,60 @@ impl<'a> Renderer<'a> {
 
     /// Categories as list items: slug, name, URL and count.
     fn categories(&self) -> Vec<ToolView> {
-        let mut by_name: BTreeMap<&str, usize> = BTreeMap::new();
+        self.terms(Taxonomy::Category)
+    }
+
+    /// The terms of a taxonomy with their entry counts, sorted by slug.
+    fn terms(&self, taxonomy: Taxonomy) -> Vec<ToolView> {
+        let mut by_slug: BTreeMap<String, (String, usize)> = BTreeMap::new();
         for e in &self.site.entries {
-            *by_name.entry(e.category.as_str()).or_default() += 1;
+            for (slug, name) in taxonomy.terms_of(e) {
+                by_slug.entry(slug).or_insert((name, 0)).1 += 1;
+            }
         }
-        by_name
+        by_slug
             .into_iter()
-            .map(|(name, count)| ToolView {
-                slug: category_slug(name),
-                title: name.to_string(),
-                description: String::new(),
+            .map(|(slug, (name, count))| ToolView {
+                url: self.url(&format!("{}/{slug}/", taxonomy.prefix())),
+                title: taxonomy.title(&name),
+                slug,
+                description: taxonomy.description(&name),
                 homepage: None,
-                url: self.url(&format!("category/{}/", category_slug(name))),
                 count,
             })
             .collect()
+    }
+
+    fn term_link(&self, taxonomy: Taxonomy, slug: &str, name: &str) -> Link {
+        Link {
+            title: name.to_string(),
+            url: self.url(&format!("{}/{slug}/", taxonomy.prefix())),
+        }
+    }
+
+    /// Related errors: the entry's own `related` list first, then neighbours with the same code,
+    /// then the same kind in the same tool; never the entry itself.
+    fn related(&self, e: &Entry) -> Vec<EntrySummary> {
+        const MAX: usize = 6;
+        let mut picked: Vec<&Entry> = e
+            .related
+            .iter()
+            .filter_map(|r| self.by_id.get(r.value.as_str()).copied())
+            .filter(|r| r.id != e.id)
+            .collect();
+        let same_code = |o: &&Entry| e.code.is_some() && o.code == e.code;
+        let same_kind_tool = |o: &&Entry| e.kind.is_some() && o.kind == e.kind && o.tool == e.tool;
+        for rule in [&same_code as &dyn Fn(&&Entry) -> bool, &same_kind_tool] {
+            for o in self.site.entries.iter().filter(|o| o.id != e.id && rule(o)) {
+                if picked.len() >= MAX.max(e.related.len()) {
+                    break;
+                }
+                if !picked.iter().any(|p| p.id == o.id) {
+                    picked.push(o);
+                }
+            }
+        }
+        picked.into_iter().map(|r| self.summary(r)).collect()
     }
 
     fn list_pages(&self, t: &TemplateSet) -> Vec<Result<Page, Diagnostic>> {
@@ -781,21 +996,28 @@ impl<'a> Renderer<'a> {
             );
             out.push(self.list_page(t, page, tool, "tool", entries));
         }
-        for cat in self.categories() {
-            let entries = self
-                .site
-                .entries
-                .iter()
-                .filter(|e| category_slug(&e.category) == cat.slug)
-                .map(|e| self.summary(e))
-                .collect();
-            let page = self.meta(
-                format!("{} | {}", cat.title, self.view.title),
-                format!("Troubleshooting entries in {}.", cat.title),
-                &format!("category/{}/", cat.slug),
-                Vec::new(),
-            );
-            out.push(self.list_page(t, page, &cat, "category", entries));
+        for taxonomy in Taxonomy::ALL {
+            for term in self.terms(taxonomy) {
+                let entries = self
+                    .site
+                    .entries
+                    .iter()
+                    .filter(|e| {
+                        taxonomy
+                            .terms_of(e)
+                            .iter()
+                            .any(|(slug, _)| *slug == term.slug)
+                    })
+                    .map(|e| self.summary(e))
+                    .collect();
+                let page = self.meta(
+                    format!("{} | {}", term.title, self.view.title),
+                    term.description.clone(),
+                    &format!("{}/{}/", taxonomy.prefix(), term.slug),
+                    Vec::new(),
+                );
+                out.push(self.list_page(t, page, &term, taxonomy.prefix(), entries));
+            }
         }
         out
     }
@@ -919,12 +1141,18 @@ impl<'a> Renderer<'a> {
                 lastmod: None,
             });
         }
-        for cat in self.categories() {
-            urls.push(SitemapUrl {
-                loc: self.absolute(&cat.url),
-                lastmod: None,
-            });
+        for taxonomy in Taxonomy::ALL {
+            for term in self.terms(taxonomy) {
+                urls.push(SitemapUrl {
+                    loc: self.absolute(&term.url),
+                    lastmod: None,
+                });
+            }
         }
+        urls.push(SitemapUrl {
+            loc: self.absolute(&self.view.search_url),
+            lastmod: None,
+        });
         for e in &self.site.entries {
             urls.push(SitemapUrl {
                 loc: self.absolute(&self.url(&format!("{}/", e.id))),
@@ -940,6 +1168,47 @@ impl<'a> Renderer<'a> {
         )?;
         Ok(Page {
             path: "sitemap.xml".into(),
+            content: xml.into_bytes(),
+        })
+    }
+
+    /// Entries by date, newest first (ties by id).
+    fn recent(&self) -> Vec<&Entry> {
+        let mut recent: Vec<&Entry> = self.site.entries.iter().collect();
+        recent.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.id.cmp(&b.id)));
+        recent
+    }
+
+    fn feed(&self, t: &TemplateSet) -> Result<Page, Diagnostic> {
+        let entries = self
+            .recent()
+            .into_iter()
+            .take(20)
+            .map(|e| {
+                let mut s = self.summary(e);
+                s.url = self.absolute(&s.url);
+                s
+            })
+            .collect();
+        let xml = t.render(
+            "atom.xml",
+            &FeedPage {
+                site: &self.view,
+                feed_url: self.absolute(&self.url("atom.xml")),
+                home_url: self.absolute(&self.url("")),
+                updated: self
+                    .site
+                    .entries
+                    .iter()
+                    .map(|e| e.updated)
+                    .max()
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|| "1970-01-01".into()),
+                entries,
+            },
+        )?;
+        Ok(Page {
+            path: "atom.xml".into(),
             content: xml.into_bytes(),
         })
     }
@@ -993,8 +1262,10 @@ fn asset_url(assets: &Assets, base_path: &str, name: &str) -> String {
 }
 
 /// The default static files, compiled in. A site's `static/<name>` replaces the one named alike.
-pub const DEFAULT_STATIC: [(&str, &[u8]); 2] = [
+pub const DEFAULT_STATIC: [(&str, &[u8]); 4] = [
     ("search.js", include_bytes!("../static/search.js")),
+    ("site.js", include_bytes!("../static/site.js")),
+    ("theme.js", include_bytes!("../static/theme.js")),
     ("style.css", include_bytes!("../static/style.css")),
 ];
 

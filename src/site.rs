@@ -362,7 +362,10 @@ fn read_text(project: &Project, path: &Path) -> Result<String, Vec<Diagnostic>> 
 /// external links and links to other site paths (the home page, a tool page).
 pub fn resolve_link(from_id: &str, url: &str) -> Option<(String, Option<String>)> {
     let url = url.trim();
-    if url.starts_with("/category/") {
+    if ["/category/", "/code/", "/kind/", "/tag/", "/search/"]
+        .iter()
+        .any(|p| url.starts_with(p))
+    {
         return None;
     }
     if url.contains("://") || url.starts_with("mailto:") || url.starts_with('#') {
@@ -420,6 +423,7 @@ fn cross_checks(site: &Site) -> Vec<Diagnostic> {
     // URLs: every entry's own and its aliases must be unique.
     let mut urls: HashMap<String, &str> = HashMap::new();
     urls.insert("/".into(), "the home page");
+    urls.insert("/search/".into(), "the search page");
     for t in &site.tools {
         urls.insert(format!("/{}/", t.slug), "a tool page");
     }

@@ -249,10 +249,8 @@
       list.appendChild(none);
       return;
     }
-    results.forEach(function (r, i) {
+    results.forEach(function (r) {
       var li = document.createElement('li');
-      li.setAttribute('role', 'option');
-      li.id = list.id + '-' + i;
       var a = document.createElement('a');
       a.href = r.url;
       a.className = 'result-title';
@@ -273,18 +271,18 @@
     return function () { var args = arguments; clearTimeout(t); t = setTimeout(function () { fn.apply(null, args); }, ms); };
   }
 
-  /* Wires an input to a result list: results as you type, arrows move, Enter opens. */
+  /* Wires an input to a result list: results as you type; Down moves into the results and the
+   * arrows move between them (real focus on real links, so screen readers follow); Enter in the
+   * box opens the first result; Escape goes back to the box. */
   function attach(input, list, options) {
-    var active = -1, seq = 0;
+    var seq = 0;
     var run = debounce(function () {
       var q = input.value, mine = ++seq;
       if (options.onQuery) options.onQuery(q);
       if (!q.trim()) { renderResults(list, [], q); return; }
       search(q, options.limit).then(function (results) {
         if (mine !== seq) return;
-        active = -1;
         renderResults(list, results, q);
-        input.setAttribute('aria-expanded', String(results.length > 0));
         if (options.status) options.status.textContent = results.length + (results.length === 1 ? ' result' : ' results');
       }).catch(function (e) {
         list.hidden = false;
@@ -292,18 +290,27 @@
       });
     }, 120);
     input.addEventListener('input', run);
+    function links() { return Array.prototype.slice.call(list.querySelectorAll('a.result-title')); }
     input.addEventListener('keydown', function (e) {
-      var items = list.querySelectorAll('li[role=option]');
-      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
-        if (!items.length) return;
+      var items = links();
+      if (e.key === 'ArrowDown' && items.length && !list.hidden) {
         e.preventDefault();
-        active = (active + (e.key === 'ArrowDown' ? 1 : -1) + items.length) % items.length;
-        items.forEach(function (li, i) { li.classList.toggle('active', i === active); li.setAttribute('aria-selected', String(i === active)); });
-        input.setAttribute('aria-activedescendant', items[active].id);
+        items[0].focus();
       } else if (e.key === 'Enter' && !(input.tagName === 'TEXTAREA' && e.shiftKey)) {
-        var target = items[active >= 0 ? active : 0];
-        if (target && !list.hidden) { e.preventDefault(); window.location.href = target.querySelector('a').href; }
+        if (items.length && !list.hidden) { e.preventDefault(); window.location.href = items[0].href; }
       } else if (e.key === 'Escape') {
+        list.hidden = true;
+      }
+    });
+    list.addEventListener('keydown', function (e) {
+      var items = links(), at = items.indexOf(document.activeElement);
+      if (at < 0) return;
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        var next = at + (e.key === 'ArrowDown' ? 1 : -1);
+        if (next < 0) input.focus(); else items[Math.min(next, items.length - 1)].focus();
+      } else if (e.key === 'Escape') {
+        input.focus();
         list.hidden = true;
       }
     });

@@ -21,6 +21,7 @@ fn entry_page_has_the_reference_sections_in_order() {
             "Quick fix",
             "Updated",
             "Code",
+            "Kind",
             "Applies to"
         ]
     );
@@ -50,7 +51,7 @@ fn entry_page_has_the_reference_sections_in_order() {
         ]
     );
     assert_eq!(
-        page.all("#related ~ ul a, section[aria-labelledby=related] a"),
+        page.all("section[aria-labelledby=related] li > a"),
         ["Tool A minimal entry"]
     );
     assert_eq!(page.text("section[aria-labelledby=causes] em"), "expired");
@@ -63,7 +64,10 @@ fn entry_page_has_the_reference_sections_in_order() {
         ["https://example.org/edit/main/content/tool-a/full-entry.md"]
     );
     // Raw HTML in Markdown is shown as text, never run.
-    assert_eq!(page.count("script:not([src])"), 0);
+    assert_eq!(
+        page.count("script:not([src]):not([type='application/ld+json'])"),
+        0
+    );
     assert!(page.text(".body").contains("<script>alert(1)</script>"));
     // Relative .md links become page URLs.
     assert!(
@@ -324,4 +328,133 @@ fn bad_inputs_exit_1_and_name_the_file_line() {
         assert!(!run.stderr.contains("panicked"), "{what}");
         assert!(!site.path("public").exists(), "{what}: output written");
     }
+}
+
+#[test]
+fn metadata_taxonomies_related_and_feed() {
+    let site = SiteTest::fixture("basic");
+    site.write(
+        "content/tool-a/third-entry.md",
+        &std::fs::read_to_string(
+            crate::harness::fixtures().join("basic/content/tool-a/minimal-entry.md"),
+        )
+        .expect("fixture")
+        .replace("Error: minimal", "Error: third")
+        .replace(
+            "title: Tool A minimal entry",
+            "title: Tool A third entry\ncode: \"401\"\nkind: auth",
+        ),
+    );
+    site.build_ok();
+    let page = site.page("tool-a/full-entry/index.html");
+    // Metadata for search engines and link previews.
+    assert_eq!(
+        page.attr("meta[name=description]", "content"),
+        ["Every section of the page filled, to test the order."]
+    );
+    assert_eq!(
+        page.attr("meta[property='og:type']", "content"),
+        ["article"]
+    );
+    assert_eq!(
+        page.attr("meta[property='og:url']", "content"),
+        ["https://fixture.example.org/tool-a/full-entry/"]
+    );
+    assert_eq!(page.attr("html", "lang"), ["en"]);
+    let ld: serde_json::Value =
+        serde_json::from_str(&page.all("script[type='application/ld+json']")[0]).expect("JSON-LD");
+    let types: Vec<&str> = ld["@graph"]
+        .as_array()
+        .expect("graph")
+        .iter()
+        .filter_map(|n| n["@type"].as_str())
+        .collect();
+    assert_eq!(types, ["TechArticle", "BreadcrumbList", "FAQPage"]);
+    assert_eq!(ld["@graph"][0]["dateModified"], "2026-11-20");
+    assert_eq!(
+        ld["@graph"][0]["citation"][0]["url"],
+        "https://example.org/docs/errors"
+    );
+    // Taxonomy pages, linked from the entry.
+    assert_eq!(page.attr("#facts a[href='/code/401/']", "href").len(), 1);
+    assert_eq!(page.attr("#facts a[href='/kind/auth/']", "href").len(), 1);
+    assert_eq!(page.attr(".tags a", "href"), ["/tag/login/"]);
+    assert_eq!(
+        site.page("code/401/index.html").all(".entry-list li > a"),
+        ["Tool A 401 full entry", "Tool A third entry"]
+    );
+    assert_eq!(
+        site.page("kind/auth/index.html").text("h1"),
+        "Authentication"
+    );
+    assert_eq!(site.page("tag/login/index.html").count(".entry-list li"), 1);
+    // Related: the explicit list first, then neighbours (same code), never the page itself.
+    assert_eq!(
+        page.all("section[aria-labelledby=related] li > a"),
+        ["Tool A minimal entry", "Tool A third entry"]
+    );
+    // Every heading links to itself.
+    assert!(
+        page.attr("h2 a.anchor", "href")
+            .contains(&"#why-this-happens".to_string())
+    );
+    // The feed: newest first, absolute links.
+    let feed = site.read("public/atom.xml");
+    assert!(feed.contains("<id>https://fixture.example.org/tool-a/third-entry/</id>"));
+    let newer = feed.find("full-entry").expect("full"); // updated 2026-11-20
+    let older = feed.find("third-entry").expect("third"); // updated 2026-11-01
+    assert!(newer < older, "newest first");
+    assert!(
+        site.read("public/sitemap.xml")
+            .contains("<loc>https://fixture.example.org/code/401/</loc>")
+    );
+}
+
+#[test]
+fn aliases_become_redirect_pages() {
+    let site = SiteTest::fixture("basic");
+    let text = site.read("content/tool-a/minimal-entry.md").replace(
+        "    note: Shows the minimal error.\n",
+        "    note: Shows the minimal error.\naliases:\n  - /old/minimal/\n",
+    );
+    site.write("content/tool-a/minimal-entry.md", &text);
+    site.build_ok();
+    let page = site.page("old/minimal/index.html");
+    assert_eq!(
+        page.attr("meta[http-equiv=refresh]", "content"),
+        ["0; url=/tool-a/minimal-entry/"]
+    );
+    assert_eq!(
+        page.attr("link[rel=canonical]", "href"),
+        ["https://fixture.example.org/tool-a/minimal-entry/"]
+    );
+}
+
+#[test]
+fn an_entry_page_weighs_under_30_kb_gzipped_with_its_css_and_js() {
+    use std::io::Write;
+    let site = SiteTest::repo_site();
+    site.build_ok();
+    let rel = "claude-code/401-oauth-token-expired/index.html";
+    let page = site.page(rel);
+    let mut files = vec![format!("public/{rel}")];
+    for url in page
+        .attr("link[rel=stylesheet]", "href")
+        .into_iter()
+        .chain(page.attr("script[src]", "src"))
+    {
+        assert!(url.starts_with('/'), "{url} is on another origin");
+        files.push(format!("public{url}"));
+    }
+    let mut total = 0;
+    for f in &files {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gz.write_all(site.read(f).as_bytes()).expect("gzip");
+        total += gz.finish().expect("gzip").len();
+    }
+    eprintln!(
+        "entry page weight: {total} bytes gzipped ({} files)",
+        files.len()
+    );
+    assert!(total <= 30 * 1024, "{total} bytes gzipped");
 }

@@ -151,12 +151,22 @@ impl SiteTest {
 pub struct Page(pub Html);
 
 impl Page {
+    /// The text of every match, whitespace collapsed; heading anchor links (`#`) left out.
     pub fn all(&self, selector: &str) -> Vec<String> {
         let sel = Selector::parse(selector).expect("selector");
         self.0
             .select(&sel)
             .map(|e| {
-                e.text()
+                e.descendants()
+                    .filter_map(|n| n.value().as_text().map(|t| (n, t)))
+                    .filter(|(n, _)| {
+                        !n.ancestors().any(|a| {
+                            a.value().as_element().is_some_and(|el| {
+                                el.has_class("anchor", scraper::CaseSensitivity::CaseSensitive)
+                            })
+                        })
+                    })
+                    .map(|(_, t)| t.to_string())
                     .collect::<String>()
                     .split_whitespace()
                     .collect::<Vec<_>>()

@@ -1,0 +1,418 @@
+#!/usr/bin/env node
+// errdex browser check: serves a built site on 127.0.0.1 and checks every page type in
+// Chromium (axe-core, console, requests, 375 px layout), the copy button, header search,
+// and the HTML of every page type with the Nu HTML Checker (vnu.jar, offline).
+//
+// Usage: node tests/browser/check.js <built site folder>   (or env ERRDEX_SITE)
+// Env:   ERRDEX_SCREENSHOTS=<dir>  also write entry-page screenshots there
+//        CHROMIUM=<path>           browser binary (default /usr/bin/chromium)
+'use strict';
+
+const http = require('node:http');
+const fs = require('node:fs');
+const path = require('node:path');
+const { execFile } = require('node:child_process');
+const { chromium } = require('playwright-core');
+
+const SITE = path.resolve(process.argv[2] || process.env.ERRDEX_SITE || '');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const SHOTS = process.env.ERRDEX_SCREENSHOTS || '';
+const TEST_TIMEOUT_MS = 30000;
+
+const ENTRY = '/claude-code/401-oauth-token-expired/';
+const PAGES = [
+  { name: 'home', url: '/', file: 'index.html' },
+  { name: 'entry', url: ENTRY, file: 'claude-code/401-oauth-token-expired/index.html' },
+  { name: 'tool', url: '/claude-code/', file: 'claude-code/index.html' },
+  { name: 'category', url: '/category/ai-coding-tools/', file: 'category/ai-coding-tools/index.html' },
+  { name: 'code', url: '/code/401/', file: 'code/401/index.html' },
+  { name: 'kind', url: '/kind/auth/', file: 'kind/auth/index.html' },
+  { name: 'search', url: '/search/?q=529', file: 'search/index.html' },
+  { name: '404', url: '/no-such-page/', file: '404.html', status: 404 },
+];
+const PASTED_LINE = '2026-03-14T09:12:44.123Z API Error: 401 {"type":"error","error":{"type":"authentication_error","message":"OAuth token has expired. Please obtain a new token or refresh your existing token."},"request_id":"req_011CZoxfN7gfaRaHPMWyHxLq"} · Please run /login';
+
+const LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+// ---------------------------------------------------------------------------------------------
+// Tiny test runner: every check is one named test; prints TAP-like lines and a summary.
+
+let passed = 0;
+let failed = 0;
+
+function oneLine(s) {
+  return String(s).replace(/\s+/g, ' ').trim();
+}
+
+async function test(name, fn) {
+  let timer;
+  try {
+    await Promise.race([
+      fn(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`timed out after ${TEST_TIMEOUT_MS / 1000} s`)), TEST_TIMEOUT_MS);
+      }),
+    ]);
+    passed++;
+    console.log(`ok - ${name}`);
+  } catch (err) {
+    failed++;
+    console.log(`not ok - ${name}: ${oneLine(err && err.message ? err.message : err)}`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function fail(msg) {
+  throw new Error(msg);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Static server: files; directories -> index.html; unknown -> 404.html with status 404.
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.xml': 'application/xml; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.webmanifest': 'application/manifest+json',
+  '.woff2': 'font/woff2',
+};
+
+function statOrNull(p) {
+  try { return fs.statSync(p); } catch { return null; }
+}
+
+function serve(root) {
+  const server = http.createServer((req, res) => {
+    const send = (status, file, extra = {}) => {
+      const type = TYPES[path.extname(file).toLowerCase()] || 'application/octet-stream';
+      const body = fs.readFileSync(file);
+      res.writeHead(status, { 'Content-Type': type, 'Content-Length': body.length, 'Cache-Control': 'no-store', ...extra });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    };
+    const notFound = () => {
+      const page = path.join(root, '404.html');
+      if (statOrNull(page)) return send(404, page);
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('404 Not Found\n');
+    };
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET, HEAD' });
+      return res.end();
+    }
+    let pathname;
+    try {
+      pathname = decodeURIComponent(new URL(req.url, 'http://127.0.0.1').pathname);
+    } catch {
+      return notFound();
+    }
+    const file = path.join(root, path.normalize(pathname));
+    if (file !== root && !file.startsWith(root + path.sep)) return notFound();
+    const st = statOrNull(file);
+    if (st && st.isFile()) return send(200, file);
+    if (st && st.isDirectory()) {
+      const index = path.join(file, 'index.html');
+      if (!statOrNull(index)) return notFound();
+      if (!pathname.endsWith('/')) {
+        // Like most static hosts: /dir -> /dir/ so relative links resolve.
+        const q = req.url.indexOf('?');
+        res.writeHead(301, { Location: pathname + '/' + (q >= 0 ? req.url.slice(q) : '') });
+        return res.end();
+      }
+      return send(200, index);
+    }
+    return notFound();
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve(server));
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Nu HTML Checker, started early (it runs in parallel with the browser checks).
+
+function runVnu(files) {
+  const jar = String(require('vnu-jar'));
+  return new Promise((resolve) => {
+    if (files.length === 0) return resolve({ messages: [] });
+    execFile('java', ['-jar', jar, '--format', 'json', '--exit-zero-always', ...files],
+      { maxBuffer: 64 * 1024 * 1024, timeout: 120000 },
+      (error, stdout, stderr) => {
+        const out = (stderr || '').trim() || (stdout || '').trim();
+        try {
+          resolve(JSON.parse(out));
+        } catch {
+          resolve({ error: oneLine((error && error.message) || out || 'no output').slice(0, 500) });
+        }
+      });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Browser helpers.
+
+const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+// Opens a page in `context`, recording console errors and failed requests while it loads.
+async function open(context, base, page) {
+  const tab = await context.newPage();
+  const url = base + page.url;
+  const consoleErrors = [];
+  const failedRequests = [];
+  let mainStatus = null;
+  tab.on('console', (msg) => {
+    if (msg.type() !== 'error') return;
+    const loc = msg.location() || {};
+    // Chromium logs the intended 404 document itself as a failed resource; that is not an error.
+    if (page.status === 404 && /status of 404/.test(msg.text()) && loc.url === url) return;
+    consoleErrors.push(`${msg.text()}${loc.url ? ` (${loc.url.replace(base, '')}:${loc.lineNumber})` : ''}`);
+  });
+  tab.on('pageerror', (err) => consoleErrors.push(`uncaught: ${err.message}`));
+  tab.on('request', (req) => {
+    // A page must load nothing from another origin (no CDN, no fonts, no trackers).
+    if (!req.url().startsWith(base) && !req.url().startsWith('data:')) {
+      failedRequests.push(`${req.url()} (another origin)`);
+    }
+  });
+  tab.on('requestfailed', (req) => {
+    failedRequests.push(`${req.url().replace(base, '')} (${(req.failure() || {}).errorText || 'failed'})`);
+  });
+  tab.on('response', (res) => {
+    const req = res.request();
+    const isMain = req.isNavigationRequest() && req.frame() === tab.mainFrame();
+    if (isMain && res.url() === url) mainStatus = res.status();
+    if (res.status() < 400) return;
+    if (isMain && res.url() === url && page.status === 404 && res.status() === 404) return;
+    failedRequests.push(`${res.url().replace(base, '')} (HTTP ${res.status()})`);
+  });
+  await tab.goto(url, { waitUntil: 'load', timeout: 15000 });
+  // Let the page's own scripts (search index fetches and the like) finish.
+  await tab.waitForLoadState('networkidle', { timeout: 5000 }).catch(() => {});
+  return { tab, consoleErrors, failedRequests, mainStatus: () => mainStatus };
+}
+
+function requirePageExists(page, status) {
+  const want = page.status || 200;
+  if (status !== want) fail(`${page.url} returned HTTP ${status} (want ${want}); the page is not built`);
+}
+
+async function newContext(browser, base, opts) {
+  const context = await browser.newContext({ bypassCSP: true, ...opts });
+  // Only this site's own origin is allowed; anything else fails fast (and is reported).
+  await context.route((u) => !u.href.startsWith(base + '/') && u.protocol !== 'data:' && u.protocol !== 'blob:',
+    (route) => route.abort('blockedbyclient'));
+  return context;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  if (!SITE || !statOrNull(path.join(SITE, 'index.html'))) {
+    console.error(`usage: node check.js <built site folder>  (no index.html in ${SITE || '(none given)'})`);
+    process.exit(2);
+  }
+
+  const vnuFiles = PAGES.map((p) => path.join(SITE, p.file)).filter((f) => statOrNull(f));
+  const vnuPromise = runVnu(vnuFiles);
+
+  const server = await serve(SITE);
+  const base = `http://127.0.0.1:${server.address().port}`;
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS, headless: true });
+
+  try {
+    const desktop = await newContext(browser, base, { viewport: { width: 1280, height: 900 } });
+    const mobile = await newContext(browser, base, { viewport: { width: 375, height: 812 }, isMobile: false });
+
+    for (const page of PAGES) {
+      let loaded = null;
+      let loadError = null;
+      try {
+        loaded = await open(desktop, base, page);
+      } catch (err) {
+        loadError = err;
+      }
+      const need = () => {
+        if (loadError) fail(`could not load ${page.url}: ${loadError.message}`);
+        requirePageExists(page, loaded.mainStatus());
+      };
+
+      await test(`${page.name} ${page.url}: no serious or critical axe violations`, async () => {
+        need();
+        await loaded.tab.addScriptTag({ content: axeSource });
+        const result = await loaded.tab.evaluate(() =>
+          window.axe.run(document, { resultTypes: ['violations'] }));
+        const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+        if (bad.length) {
+          fail(bad.map((v) => `${v.id} [${v.impact}] at ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}` +
+            `${v.nodes.length > 3 ? ` (+${v.nodes.length - 3} more)` : ''}`).join('; '));
+        }
+      });
+
+      await test(`${page.name} ${page.url}: no console errors`, async () => {
+        need();
+        if (loaded.consoleErrors.length) fail(loaded.consoleErrors.join('; '));
+      });
+
+      await test(`${page.name} ${page.url}: no failed requests, none to another origin`, async () => {
+        if (loadError) fail(`could not load ${page.url}: ${loadError.message}`);
+        if (loaded.failedRequests.length) fail(loaded.failedRequests.join('; '));
+      });
+
+      if (loaded) await loaded.tab.close();
+
+      await test(`${page.name} ${page.url}: no sideways scroll at 375 px`, async () => {
+        const m = await open(mobile, base, page);
+        try {
+          requirePageExists(page, m.mainStatus());
+          const { scrollWidth, clientWidth, culprits } = await m.tab.evaluate(() => {
+            const de = document.documentElement;
+            const cw = de.clientWidth;
+            const wide = [];
+            for (const el of document.body.querySelectorAll('*')) {
+              const r = el.getBoundingClientRect();
+              if (r.width > 0 && r.right > cw + 0.5) {
+                wide.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+                  (el.classList.length ? '.' + [...el.classList].join('.') : '') + ` (right ${Math.round(r.right)})`);
+              }
+            }
+            return { scrollWidth: de.scrollWidth, clientWidth: cw, culprits: wide.slice(0, 5) };
+          });
+          if (scrollWidth > clientWidth) {
+            fail(`scrollWidth ${scrollWidth} > clientWidth ${clientWidth}; widest: ${culprits.join(', ')}`);
+          }
+        } finally {
+          await m.tab.close();
+        }
+      });
+    }
+
+    await test('entry: copy button copies the signature', async () => {
+      const context = await newContext(browser, base, { viewport: { width: 1280, height: 900 } });
+      try {
+        await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+        const tab = await context.newPage();
+        const res = await tab.goto(base + ENTRY, { waitUntil: 'load' });
+        requirePageExists({ url: ENTRY }, res && res.status());
+        const sig = tab.locator('#facts code.signature').first();
+        if (!(await sig.count())) fail('no code.signature in #facts');
+        const expected = await sig.textContent();
+        // The first button.copy next to the signature: in its parent, else its grandparent.
+        const found = await sig.evaluate((code) => {
+          for (let el = code.parentElement, i = 0; el && i < 2; el = el.parentElement, i++) {
+            const b = el.querySelector('button.copy');
+            if (b) { b.setAttribute('data-browser-check', 'copy'); return true; }
+          }
+          return false;
+        });
+        if (!found) fail('no button.copy next to code.signature in #facts');
+        await tab.evaluate(() => navigator.clipboard.writeText('(clipboard not written)'));
+        await tab.click('[data-browser-check=copy]');
+        let got = '';
+        const until = Date.now() + 3000;
+        while (Date.now() < until) {
+          got = await tab.evaluate(() => navigator.clipboard.readText());
+          if (got !== '(clipboard not written)') break;
+          await tab.waitForTimeout(100);
+        }
+        if (got !== expected) {
+          fail(`clipboard holds ${JSON.stringify(got.slice(0, 120))}, want ${JSON.stringify(expected.slice(0, 120))}`);
+        }
+      } finally {
+        await context.close();
+      }
+    });
+
+    await test('home: header search finds the 401 page from a pasted line', async () => {
+      const context = await newContext(browser, base, { viewport: { width: 1280, height: 900 } });
+      try {
+        const tab = await context.newPage();
+        const pageErrors = [];
+        tab.on('pageerror', (e) => pageErrors.push(e.message));
+        await tab.goto(base + '/', { waitUntil: 'load' });
+        await tab.fill('#header-q', PASTED_LINE);
+        const first = tab.locator('#header-results li a.result-title').first();
+        try {
+          await first.waitFor({ state: 'attached', timeout: 5000 });
+        } catch {
+          fail(`no results in #header-results after 5 s${pageErrors.length ? `; page errors: ${pageErrors.join('; ')}` : ''}`);
+        }
+        const href = await first.getAttribute('href');
+        const abs = new URL(href, base + '/').pathname;
+        if (!abs.endsWith(ENTRY)) fail(`first result is ${href}, want one ending with ${ENTRY}`);
+      } finally {
+        await context.close();
+      }
+    });
+
+    if (SHOTS) {
+      await test(`entry: screenshots written to ${SHOTS}`, async () => {
+        fs.mkdirSync(SHOTS, { recursive: true });
+        const written = [];
+        for (const scheme of ['light', 'dark']) {
+          for (const width of [375, 1280]) {
+            const context = await newContext(browser, base, { viewport: { width, height: 900 }, colorScheme: scheme });
+            try {
+              const tab = await context.newPage();
+              await tab.goto(base + ENTRY, { waitUntil: 'load' });
+              const file = path.join(SHOTS, `entry-${width}-${scheme}.png`);
+              await tab.screenshot({ path: file, fullPage: true });
+              written.push(path.basename(file));
+            } finally {
+              await context.close();
+            }
+          }
+        }
+        console.log(`# screenshots: ${written.join(', ')}`);
+      });
+    }
+
+    await desktop.close();
+    await mobile.close();
+  } finally {
+    await browser.close();
+    server.close();
+  }
+
+  // Nu HTML Checker results, one test per page type.
+  const vnu = await vnuPromise;
+  const byFile = new Map();
+  for (const m of vnu.messages || []) {
+    let file = m.url || '';
+    try { file = decodeURIComponent(new URL(file).pathname); } catch { /* keep as is */ }
+    if (!byFile.has(file)) byFile.set(file, []);
+    byFile.get(file).push(m);
+  }
+  for (const page of PAGES) {
+    const file = path.join(SITE, page.file);
+    await test(`${page.name} ${page.file}: valid HTML (Nu HTML Checker)`, async () => {
+      if (!statOrNull(file)) fail(`${page.file} was not built`);
+      if (vnu.error) fail(`vnu did not run: ${vnu.error}`);
+      const msgs = byFile.get(file) || [];
+      for (const w of msgs.filter((x) => x.type === 'info')) {
+        console.log(`# vnu ${w.subType || 'info'}: ${page.file}:${w.lastLine || '?'}: ${oneLine(w.message)}`);
+      }
+      const errors = msgs.filter((x) => x.type === 'error' || x.type === 'non-document-error');
+      if (errors.length) {
+        fail(errors.map((e) => `${e.lastLine || '?'}:${e.firstColumn || e.lastColumn || '?'} ${oneLine(e.message)}`).join('; '));
+      }
+    });
+  }
+
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
+}
+
+main().catch((err) => {
+  console.log(`not ok - harness: ${oneLine(err && err.stack ? err.stack : err)}`);
+  console.log(`${passed} passed, ${failed + 1} failed`);
+  process.exit(1);
+});
