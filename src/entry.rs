@@ -1172,8 +1172,17 @@ impl<'a> Validator<'a> {
             .filter(|p| !matches!(p.field, "signature" | "variants" | "title" | "code"))
         {
             for (offset, sentence) in sentences(&p.text) {
+                if sentence
+                    .split_whitespace()
+                    .nth(MIN_REPEAT_WORDS - 1)
+                    .is_none()
+                {
+                    continue;
+                }
                 let key = normalize_sentence(sentence);
-                if key.split(' ').count() < 8 || quoted.iter().any(|q| q.contains(&key)) {
+                if key.split(' ').count() < MIN_REPEAT_WORDS
+                    || quoted.iter().any(|q| q.contains(&key))
+                {
                     continue;
                 }
                 let entry = seen.entry(key).or_insert((0, 0));
@@ -1233,16 +1242,29 @@ fn push_trimmed<'t>(out: &mut Vec<(usize, &'t str)>, text: &'t str, range: Range
     }
 }
 
+/// A sentence compared loosely: words lower-cased, punctuation at their edges dropped, single
+/// spaces. Written as one pass into one buffer: it runs on every sentence of every entry.
 fn normalize_sentence(s: &str) -> String {
-    s.split_whitespace()
-        .map(|w| {
-            w.trim_matches(|c: char| !c.is_alphanumeric())
-                .to_lowercase()
-        })
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        let word = word.trim_matches(|c: char| !c.is_alphanumeric());
+        if word.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        if word.is_ascii() {
+            out.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        } else {
+            out.extend(word.chars().flat_map(char::to_lowercase));
+        }
+    }
+    out
 }
+
+/// At least this many words make a sentence worth checking for repetition.
+const MIN_REPEAT_WORDS: usize = 8;
 
 /// The text `errdex new` writes: every field, placeholders that `check` flags until replaced.
 pub fn skeleton(title: Option<&str>, today: Date) -> String {

@@ -54,7 +54,9 @@ impl Outcome {
 /// Loads, checks and renders the site in memory; writes nothing.
 pub fn check(root: &Path, load: &LoadOptions) -> Outcome {
     let project = Project::new(root);
+    let started = std::time::Instant::now();
     let (site, mut diagnostics) = site::load(&project, load);
+    timing("load and check", started);
     let entries = site.as_ref().map_or(0, |s| s.files_read);
     let mut pages = Vec::new();
     if let Some(site) = &site {
@@ -72,10 +74,20 @@ pub fn check(root: &Path, load: &LoadOptions) -> Outcome {
     }
 }
 
+/// With `ERRDEX_TIMINGS` set, how long each stage took goes to stderr (for profiling).
+pub fn timing(stage: &str, since: std::time::Instant) {
+    if std::env::var_os("ERRDEX_TIMINGS").is_some() {
+        eprintln!("timing: {stage}: {:.3} s", since.elapsed().as_secs_f64());
+    }
+}
+
 fn render_all(project: &Project, site: &Site) -> Result<Vec<Page>, Vec<Diagnostic>> {
     let (mut pages, mut assets) = render::static_files(&project.static_dir())?;
+    let started = std::time::Instant::now();
     let index = search::Index::build(&site.entries, &site.tool_titles(), &site.config.base_path());
     let files = search::index_files(&index);
+    timing("search index", started);
+    let started = std::time::Instant::now();
     assets.search_index = files.first().map(|f| f.path.clone()).unwrap_or_default();
     pages.extend(files.into_iter().map(|f| Page {
         path: f.path,
@@ -83,6 +95,7 @@ fn render_all(project: &Project, site: &Site) -> Result<Vec<Page>, Vec<Diagnosti
     }));
     pages.extend(render::render(site, &project.templates_dir(), &assets)?);
     pages.sort_by(|a, b| a.path.cmp(&b.path));
+    timing("render", started);
     Ok(pages)
 }
 
@@ -99,7 +112,9 @@ pub fn build(options: &BuildOptions) -> Result<Outcome, BuildError> {
     output::check_target(&options.output, &options.root)?;
     let outcome = check(&options.root, &options.load);
     if !outcome.has_errors() {
+        let started = std::time::Instant::now();
         output::write(&options.output, &outcome.pages)?;
+        timing("write", started);
     }
     Ok(outcome)
 }

@@ -5,7 +5,7 @@
 //! view struct (the template API, mirrored in docs/templates.md), never loose string keys.
 //! Markdown is rendered here, through `markdown`. Nothing here touches the output folder.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -606,7 +606,10 @@ pub fn render(
 struct Renderer<'a> {
     site: &'a Site,
     view: SiteView,
-    by_id: BTreeMap<&'a str, &'a Entry>,
+    /// Entry id → its position in `site.entries`.
+    position: HashMap<&'a str, usize>,
+    /// Tool slug → its display name.
+    tool_titles: HashMap<&'a str, &'a str>,
 }
 
 impl<'a> Renderer<'a> {
@@ -645,8 +648,23 @@ impl<'a> Renderer<'a> {
             language: site.config.language.clone(),
             tools,
         };
-        let by_id = site.entries.iter().map(|e| (e.id.as_str(), e)).collect();
-        Renderer { site, view, by_id }
+        let position = site
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.as_str(), i))
+            .collect();
+        let tool_titles = site
+            .tools
+            .iter()
+            .map(|t| (t.slug.as_str(), t.meta.title.as_str()))
+            .collect();
+        Renderer {
+            site,
+            view,
+            position,
+            tool_titles,
+        }
     }
 
     /// `claude-code/x/` → `/errors/claude-code/x/`
@@ -681,11 +699,9 @@ impl<'a> Renderer<'a> {
     }
 
     fn tool_title(&self, slug: &str) -> String {
-        self.site
-            .tools
-            .iter()
-            .find(|t| t.slug == slug)
-            .map_or_else(|| slug.to_string(), |t| t.meta.title.clone())
+        self.tool_titles
+            .get(slug)
+            .map_or_else(|| slug.to_string(), |t| t.to_string())
     }
 
     fn summary(&self, e: &Entry) -> EntrySummary {
@@ -726,7 +742,8 @@ impl<'a> Renderer<'a> {
                 title: h.text.clone(),
             })
             .collect();
-        let present = site::present_sections(e);
+        let related = self.related(e);
+        let present = site::present_sections(e, !related.is_empty());
         toc.extend(
             site::SECTIONS
                 .iter()
@@ -774,7 +791,7 @@ impl<'a> Renderer<'a> {
                     checked: s.checked.map(|d| d.to_string()).unwrap_or_default(),
                 })
                 .collect(),
-            related: self.related(e),
+            related,
             faq: e
                 .faq
                 .iter()
@@ -949,29 +966,17 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// Related errors: the entry's own `related` list first, then neighbours with the same code,
-    /// then the same kind in the same tool; never the entry itself.
+    /// Related errors, as the site model chose them.
     fn related(&self, e: &Entry) -> Vec<EntrySummary> {
-        const MAX: usize = 6;
-        let mut picked: Vec<&Entry> = e
-            .related
-            .iter()
-            .filter_map(|r| self.by_id.get(r.value.as_str()).copied())
-            .filter(|r| r.id != e.id)
-            .collect();
-        let same_code = |o: &&Entry| e.code.is_some() && o.code == e.code;
-        let same_kind_tool = |o: &&Entry| e.kind.is_some() && o.kind == e.kind && o.tool == e.tool;
-        for rule in [&same_code as &dyn Fn(&&Entry) -> bool, &same_kind_tool] {
-            for o in self.site.entries.iter().filter(|o| o.id != e.id && rule(o)) {
-                if picked.len() >= MAX.max(e.related.len()) {
-                    break;
-                }
-                if !picked.iter().any(|p| p.id == o.id) {
-                    picked.push(o);
-                }
-            }
-        }
-        picked.into_iter().map(|r| self.summary(r)).collect()
+        self.position
+            .get(e.id.as_str())
+            .map(|&i| {
+                self.site.related[i]
+                    .iter()
+                    .map(|&j| self.summary(&self.site.entries[j]))
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     fn list_pages(&self, t: &TemplateSet) -> Vec<Result<Page, Diagnostic>> {

@@ -37,7 +37,7 @@ pub const WEIGHTS: Weights = Weights {
     tags: 1.5,
     summary: 1.0,
     fixes: 0.5,
-    body: 0.1,
+    body: 0.0,
 };
 
 /// BM25 parameters.
@@ -71,39 +71,26 @@ const STOP_WORDS: [&str; 32] = [
     "this", "to", "was", "with",
 ];
 
-struct Noise {
-    scheme: Regex,
-    uuid: Regex,
-    timestamp: Regex,
-    time: Regex,
-    hex: Regex,
-}
-
-static NOISE: LazyLock<Option<Noise>> = LazyLock::new(|| {
-    Some(Noise {
-        scheme: Regex::new(r"[a-z][a-z0-9+.-]*://").ok()?,
-        uuid: Regex::new(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}").ok()?,
-        // ASCII digits only, as in JavaScript's `\d`.
-        timestamp: Regex::new(
-            r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[t ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?(?:z|[+-][0-9]{2}:?[0-9]{2})?)?",
-        )
-        .ok()?,
-        time: Regex::new(r"[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?").ok()?,
-        hex: Regex::new(r"0x[0-9a-f]+").ok()?,
-    })
+/// URL schemes, UUIDs, ISO dates and times, clock times, `0x…`: one pattern, leftmost match
+/// first, the same in search.js. ASCII digits only, as JavaScript's `[0-9]`.
+static NOISE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"[a-z][a-z0-9+.-]*://",
+        r"|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+        r"|[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[t ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?(?:z|[+-][0-9]{2}:?[0-9]{2})?)?",
+        r"|[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?",
+        r"|0x[0-9a-f]+",
+    ))
+    .ok()
 });
 
 /// Lower-cases `text` and blanks out the noise that no page should be found by.
 fn strip_noise(text: &str) -> String {
     let lower = text.to_lowercase();
-    let Some(n) = NOISE.as_ref() else {
+    let Some(noise) = NOISE.as_ref() else {
         return lower;
     };
-    let s = n.scheme.replace_all(&lower, " ");
-    let s = n.uuid.replace_all(&s, " ");
-    let s = n.timestamp.replace_all(&s, " ");
-    let s = n.time.replace_all(&s, " ");
-    let s = n.hex.replace_all(&s, " ");
+    let s = noise.replace_all(&lower, " ");
     // A path's directories are noise; its file name is not. Keep a first segment that looks like
     // a host (`chatgpt.com/backend-api/...`).
     s.split_whitespace()

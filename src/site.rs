@@ -35,6 +35,64 @@ pub struct Site {
     /// Ids of entry files that failed to parse: links to them are not reported as broken
     /// (the file's own diagnostics already say what is wrong).
     pub failed_ids: Vec<String>,
+    /// For each entry (same order), its related errors as positions in `entries`: its own
+    /// `related` list first, then neighbours with the same code, then the same kind in the same
+    /// tool; never itself; at most six unless it lists more.
+    pub related: Vec<Vec<usize>>,
+}
+
+/// How many related errors a page shows at most, unless its own list is longer.
+const MAX_RELATED: usize = 6;
+
+/// Computes every entry's related errors at once, with indexes by code and by (kind, tool).
+fn related_errors(entries: &[Entry]) -> Vec<Vec<usize>> {
+    let position: HashMap<&str, usize> = entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.id.as_str(), i))
+        .collect();
+    let mut by_code: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_kind_tool: HashMap<(crate::entry::Kind, &str), Vec<usize>> = HashMap::new();
+    for (i, e) in entries.iter().enumerate() {
+        if let Some(code) = &e.code {
+            by_code.entry(code).or_default().push(i);
+        }
+        if let Some(kind) = e.kind {
+            by_kind_tool.entry((kind, &e.tool)).or_default().push(i);
+        }
+    }
+    let none = Vec::new();
+    entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let mut picked: Vec<usize> = e
+                .related
+                .iter()
+                .filter_map(|r| position.get(r.value.as_str()).copied())
+                .filter(|&j| j != i)
+                .collect();
+            let cap = MAX_RELATED.max(picked.len());
+            let same_code = e
+                .code
+                .as_deref()
+                .and_then(|c| by_code.get(c))
+                .unwrap_or(&none);
+            let same_kind_tool = e
+                .kind
+                .and_then(|k| by_kind_tool.get(&(k, e.tool.as_str())))
+                .unwrap_or(&none);
+            for &j in same_code.iter().chain(same_kind_tool) {
+                if picked.len() >= cap {
+                    break;
+                }
+                if j != i && !picked.contains(&j) {
+                    picked.push(j);
+                }
+            }
+            picked
+        })
+        .collect()
 }
 
 impl Site {
@@ -60,8 +118,8 @@ pub const SECTIONS: [(&str, &str); 8] = [
     ("faq", "FAQ"),
 ];
 
-/// The ids of the fixed sections an entry's page shows.
-pub fn present_sections(entry: &Entry) -> Vec<&'static str> {
+/// The ids of the fixed sections an entry's page shows; `has_related` from [`Site::related`].
+pub fn present_sections(entry: &Entry, has_related: bool) -> Vec<&'static str> {
     let present = [
         !entry.causes.is_empty(),
         !entry.quick_fixes.is_empty(),
@@ -69,7 +127,7 @@ pub fn present_sections(entry: &Entry) -> Vec<&'static str> {
         !entry.steps.is_empty(),
         !entry.prevention.is_empty(),
         !entry.sources.is_empty(),
-        !entry.related.is_empty(),
+        has_related,
         !entry.faq.is_empty(),
     ];
     SECTIONS
@@ -192,8 +250,15 @@ pub fn load(project: &Project, options: &LoadOptions) -> (Option<Site>, Vec<Diag
         entries,
         files_read: files_entries.len(),
         failed_ids,
+        related: Vec::new(),
     };
+    let site = Site {
+        related: related_errors(&site.entries),
+        ..site
+    };
+    let started = std::time::Instant::now();
     diagnostics.extend(cross_checks(&site));
+    crate::timing("cross-entry checks", started);
     crate::diagnostic::sort(&mut diagnostics);
     (Some(site), diagnostics)
 }
@@ -403,10 +468,10 @@ pub fn resolve_link(from_id: &str, url: &str) -> Option<(String, Option<String>)
 }
 
 /// The anchors an entry page has: its fixed sections and its body's headings.
-pub fn page_anchors(entry: &Entry) -> Vec<String> {
+pub fn page_anchors(entry: &Entry, has_related: bool) -> Vec<String> {
     let mut taken = reserved_ids();
     let rendered = markdown::render_body(&entry.body, "/", &mut taken);
-    let mut anchors: Vec<String> = present_sections(entry)
+    let mut anchors: Vec<String> = present_sections(entry, has_related)
         .iter()
         .map(|s| s.to_string())
         .collect();
@@ -433,6 +498,15 @@ fn cross_checks(site: &Site) -> Vec<Diagnostic> {
             format!("/category/{}/", markdown::slugify(&e.category)),
             "a category page",
         );
+        if let Some(code) = &e.code {
+            urls.insert(format!("/code/{}/", markdown::slugify(code)), "a code page");
+        }
+        if let Some(kind) = e.kind {
+            urls.insert(format!("/kind/{}/", kind.as_str()), "a kind page");
+        }
+        for tag in &e.tags {
+            urls.insert(format!("/tag/{}/", markdown::slugify(tag)), "a tag page");
+        }
     }
     for e in &site.entries {
         for alias in &e.aliases {
@@ -468,7 +542,7 @@ fn cross_checks(site: &Site) -> Vec<Diagnostic> {
         }
     }
 
-    let mut anchors_cache: HashMap<&str, Vec<String>> = HashMap::new();
+    let mut anchors = Anchors::new(site);
     for e in &site.entries {
         for r in &e.related {
             if !by_id.contains_key(r.value.as_str()) && !site.failed_ids.contains(&r.value) {
@@ -516,15 +590,7 @@ fn cross_checks(site: &Site) -> Vec<Diagnostic> {
                     continue;
                 }
                 if let Some(anchor) = link.value.strip_prefix('#') {
-                    check_anchor(
-                        e,
-                        e,
-                        anchor,
-                        &link.value,
-                        link,
-                        &mut anchors_cache,
-                        &mut out,
-                    );
+                    out.extend(anchors.check(e, e, anchor, link));
                 }
                 continue;
             };
@@ -543,15 +609,7 @@ fn cross_checks(site: &Site) -> Vec<Diagnostic> {
                 )),
                 Some(t) => {
                     if let Some(anchor) = anchor.filter(|a| !a.is_empty()) {
-                        check_anchor(
-                            e,
-                            t,
-                            &anchor,
-                            &link.value,
-                            link,
-                            &mut anchors_cache,
-                            &mut out,
-                        );
+                        out.extend(anchors.check(e, t, &anchor, link));
                     }
                 }
             }
@@ -575,29 +633,56 @@ fn cross_checks(site: &Site) -> Vec<Diagnostic> {
     out
 }
 
-fn check_anchor<'a>(
-    from: &Entry,
-    target: &'a Entry,
-    anchor: &str,
-    written: &str,
-    link: &entry::Located<String>,
-    cache: &mut HashMap<&'a str, Vec<String>>,
-    out: &mut Vec<Diagnostic>,
-) {
-    let anchors = cache
-        .entry(target.id.as_str())
-        .or_insert_with(|| page_anchors(target));
-    if !anchors.iter().any(|a| a == anchor) {
-        out.push(at(
+/// The anchors of the pages that links point into, computed once per page.
+struct Anchors<'a> {
+    site: &'a Site,
+    position: HashMap<&'a str, usize>,
+    cache: HashMap<&'a str, Vec<String>>,
+}
+
+impl<'a> Anchors<'a> {
+    fn new(site: &'a Site) -> Self {
+        Anchors {
+            site,
+            position: site
+                .entries
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (e.id.as_str(), i))
+                .collect(),
+            cache: HashMap::new(),
+        }
+    }
+
+    /// A diagnostic when `#anchor`, linked from `from`, is not on `target`'s page.
+    fn check(
+        &mut self,
+        from: &Entry,
+        target: &'a Entry,
+        anchor: &str,
+        link: &entry::Located<String>,
+    ) -> Option<Diagnostic> {
+        let has_related = self
+            .position
+            .get(target.id.as_str())
+            .is_some_and(|&i| !self.site.related[i].is_empty());
+        let anchors = self
+            .cache
+            .entry(target.id.as_str())
+            .or_insert_with(|| page_anchors(target, has_related));
+        if anchors.iter().any(|a| a == anchor) {
+            return None;
+        }
+        Some(at(
             from,
             link.location.clone(),
             Problem::BrokenAnchor {
-                target: written.to_string(),
+                target: link.value.clone(),
                 anchor: anchor.to_string(),
                 page: format!("/{}/", target.id),
                 available: anchors.clone(),
             },
-        ));
+        ))
     }
 }
 

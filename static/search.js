@@ -11,19 +11,19 @@
   var STOP = new Set(['a', 'an', 'and', 'are', 'as', 'at', 'be', 'but', 'by', 'for', 'from', 'has',
     'have', 'i', 'if', 'in', 'is', 'it', 'its', 'my', 'no', 'not', 'of', 'on', 'or', 'so', 'that',
     'the', 'this', 'to', 'was', 'with']);
-  var NOISE = [
-    /[a-z][a-z0-9+.-]*:\/\//g,
-    /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g,
-    /[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[t ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?(?:z|[+-][0-9]{2}:?[0-9]{2})?)?/g,
-    /[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?/g,
-    /0x[0-9a-f]+/g
-  ];
+  /* One pattern, leftmost match first, as NOISE in search.rs. */
+  var NOISE = new RegExp([
+    '[a-z][a-z0-9+.-]*://',
+    '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}',
+    '[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[t ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?(?:z|[+-][0-9]{2}:?[0-9]{2})?)?',
+    '[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?',
+    '0x[0-9a-f]+'
+  ].join('|'), 'g');
   var NON_WORD = /[^\p{L}\p{N}_.-]+/u;
   var EDGES = /^[._-]+|[._-]+$/g;
 
   function stripNoise(text) {
-    var s = text.toLowerCase();
-    for (var i = 0; i < NOISE.length; i++) s = s.replace(NOISE[i], ' ');
+    var s = text.toLowerCase().replace(NOISE, ' ');
     return s.split(/\s+/).filter(Boolean).map(function (chunk) {
       if (chunk.indexOf('/') < 0) return chunk;
       var seg = chunk.split('/');

@@ -458,3 +458,26 @@ fn an_entry_page_weighs_under_30_kb_gzipped_with_its_css_and_js() {
     );
     assert!(total <= 30 * 1024, "{total} bytes gzipped");
 }
+
+#[test]
+fn computed_related_errors_have_their_section_anchor_and_taxonomy_links_check() {
+    let site = SiteTest::fixture("basic");
+    let m = site.read("content/tool-a/minimal-entry.md");
+    // No `related` list of its own, but the same code as the full entry: a computed neighbour.
+    let text = m
+        .replace("title: Tool A minimal entry", "title: Tool A minimal entry\ncode: \"401\"")
+        .replace("A minimal error.", "See [causes](#related), [code 401](/code/401/), [auth](/kind/auth/) and [login](/tag/login/).");
+    site.write("content/tool-a/minimal-entry.md", &text);
+    let check = site.run(&["check", "--strict"]);
+    assert_eq!(check.code, 0, "{}", check.stderr);
+    site.build_ok();
+    let page = site.page("tool-a/minimal-entry/index.html");
+    assert_eq!(
+        page.all("section[aria-labelledby=related] li > a"),
+        ["Tool A 401 full entry"]
+    );
+    assert!(
+        page.attr(".toc a", "href")
+            .contains(&"#related".to_string())
+    );
+}
