@@ -123,6 +123,9 @@ fn is_noise_token(t: &str) -> bool {
     if t.bytes().all(|b| b.is_ascii_digit()) {
         return t.len() >= 4;
     }
+    if t.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return true; // version numbers and IP addresses: their parts stay
+    }
     let has_digit = t.bytes().any(|b| b.is_ascii_digit());
     let has_alpha = t.bytes().any(|b| b.is_ascii_alphabetic());
     let all_alnum = t.bytes().all(|b| b.is_ascii_alphanumeric());
@@ -608,7 +611,17 @@ pub fn index_files(index: &Index) -> Vec<IndexFile> {
     let term_shards = postings.div_ceil(POSTINGS_PER_SHARD).max(1);
     let mut shards: Vec<BTreeMap<&str, Vec<u32>>> = vec![BTreeMap::new(); term_shards];
     for (term, list) in &index.terms {
-        let flat = list.iter().flat_map(|&(d, w)| [d, w]).collect();
+        // Document numbers as gaps from the previous one: long lists of common words compress
+        // to almost nothing.
+        let mut previous = 0;
+        let flat = list
+            .iter()
+            .flat_map(|&(d, w)| {
+                let gap = d - previous;
+                previous = d;
+                [gap, w]
+            })
+            .collect();
         shards[shard_hash(term) as usize % term_shards].insert(term, flat);
     }
     let mut files = Vec::new();

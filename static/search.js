@@ -37,6 +37,7 @@
     var chars = Array.from(t).length;
     if (chars < 2) return true;
     if (/^[0-9]+$/.test(t)) return t.length >= 4;
+    if (/^[0-9.]+$/.test(t)) return true;
     if (chars >= 16 && /^[a-z0-9]+$/.test(t) && /[0-9]/.test(t) && /[a-z]/.test(t)) return true;
     if (chars >= 12 && /^[0-9a-f]+$/.test(t)) return true;
     return STOP.has(t);
@@ -158,13 +159,24 @@
     return h >>> 0;
   }
 
+  /* Shards store each posting's document as the gap from the previous one; turn them back into
+   * document numbers (once per list). */
+  function decodeGaps(postings) {
+    Object.keys(postings).forEach(function (t) {
+      var list = postings[t];
+      if (list.decoded) return;
+      for (var k = 2; k < list.length; k += 2) list[k] += list[k - 2];
+      list.decoded = true;
+    });
+  }
+
   function prepare(index) {
     index.dfOf = new Map();
     index.terms.forEach(function (t, i) { index.dfOf.set(t, index.df[i]); });
     return index;
   }
 
-  var api = { tokens: tokens, rank: rank, prepare: prepare, shardHash: shardHash };
+  var api = { tokens: tokens, rank: rank, prepare: prepare, shardHash: shardHash, decodeGaps: decodeGaps };
   if (typeof module === 'object' && module.exports) { module.exports = api; return; }
   if (typeof document === 'undefined') return;
 
@@ -203,6 +215,7 @@
       })).then(function (shards) {
         var merged = {};
         shards.forEach(function (s) { Object.assign(merged, s); });
+        decodeGaps(merged);
         var hits = rank(index, function (t) { return merged[t]; }, query, limit);
         var docShards = new Set(hits.map(function (h) { return Math.floor(h.doc / index.doc_shard_size); }));
         return Promise.all(Array.from(docShards).map(function (i) {

@@ -98,6 +98,7 @@ fn the_browser_ranks_exactly_like_the_terminal() {
         const indexPath = html.match(/data-index="\/([^"]+)"/)[1];
         const index = s.prepare(JSON.parse(fs.readFileSync(path.join(out, indexPath), 'utf8')));
         const shards = index.term_shards.map(f => JSON.parse(fs.readFileSync(path.join(out, f), 'utf8')));
+        shards.forEach(s.decodeGaps);
         const docs = index.doc_shards.flatMap(f => JSON.parse(fs.readFileSync(path.join(out, f), 'utf8')));
         const postings = t => shards[s.shardHash(t) % shards.length][t];
         const qs = JSON.parse(fs.readFileSync(qfile, 'utf8'));
