@@ -632,6 +632,7 @@ pub fn parse(path: &Path, text: &str, cx: &ParseContext) -> Parsed {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let fail = |diagnostics| Parsed {
         entry: None,
+        refs: None,
         diagnostics,
     };
     let split = match split_front_matter(path, text) {
@@ -708,13 +709,18 @@ pub fn parse(path: &Path, text: &str, cx: &ParseContext) -> Parsed {
         .problems
         .iter()
         .any(|d| d.severity() == crate::diagnostic::Severity::Error);
-    let entry = if has_errors {
-        None
+    let (entry, refs) = if has_errors {
+        let refs = Refs {
+            related: fields.related.unwrap_or_default(),
+            links,
+        };
+        (None, Some(refs))
     } else {
-        into_entry(path, fields, split.body, links)
+        (into_entry(path, fields, split.body, links), None)
     };
     Parsed {
         entry,
+        refs,
         diagnostics: v.problems,
     }
 }
@@ -723,7 +729,17 @@ pub fn parse(path: &Path, text: &str, cx: &ParseContext) -> Parsed {
 #[derive(Debug)]
 pub struct Parsed {
     pub entry: Option<Entry>,
+    /// For a file with errors, what it links to, so the cross-entry checks still run on it
+    /// in the same pass.
+    pub refs: Option<Refs>,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The `related` ids and links a file holds.
+#[derive(Debug, Clone, Default)]
+pub struct Refs {
+    pub related: Vec<Located<String>>,
+    pub links: Vec<Located<String>>,
 }
 
 /// Builds the entry once every required field is known to be there.

@@ -35,6 +35,8 @@ pub struct Site {
     /// Ids of entry files that failed to parse: links to them are not reported as broken
     /// (the file's own diagnostics already say what is wrong).
     pub failed_ids: Vec<String>,
+    /// What the files with errors link to (id, file, links), checked like the rest.
+    pub failed_refs: Vec<(String, PathBuf, entry::Refs)>,
     /// For each entry (same order), its related errors as positions in `entries`: its own
     /// `related` list first, then neighbours with the same code, then the same kind in the same
     /// tool; never itself; at most six unless it lists more.
@@ -192,12 +194,12 @@ pub fn load(project: &Project, options: &LoadOptions) -> (Option<Site>, Vec<Diag
 
     let no_defaults = Defaults::default();
     let stale_after_days = config.stale_after_days;
-    let parsed: Vec<(Option<Entry>, Vec<Diagnostic>)> = files_entries
+    let parsed: Vec<(Option<Entry>, Option<entry::Refs>, Vec<Diagnostic>)> = files_entries
         .par_iter()
         .map(|(tool, slug, path)| {
             let text = match read_text(project, path) {
                 Ok(t) => t,
-                Err(d) => return (None, d),
+                Err(d) => return (None, None, d),
             };
             let cx = ParseContext {
                 defaults: defaults.get(tool).unwrap_or(&no_defaults),
@@ -210,14 +212,18 @@ pub fn load(project: &Project, options: &LoadOptions) -> (Option<Site>, Vec<Diag
                 e.tool = tool.clone();
                 e
             });
-            (entry, parsed.diagnostics)
+            (entry, parsed.refs, parsed.diagnostics)
         })
         .collect();
     let mut entries = Vec::with_capacity(parsed.len());
     let mut failed_ids = Vec::new();
-    for ((tool, slug, _), (entry, found)) in files_entries.iter().zip(parsed) {
+    let mut failed_refs = Vec::new();
+    for ((tool, slug, path), (entry, refs, found)) in files_entries.iter().zip(parsed) {
         if entry.is_none() {
             failed_ids.push(format!("{tool}/{slug}"));
+        }
+        if let Some(refs) = refs {
+            failed_refs.push((format!("{tool}/{slug}"), project.relative(path), refs));
         }
         let is_draft = entry.as_ref().is_some_and(|e| e.draft);
         if !is_draft || options.drafts {
@@ -250,6 +256,7 @@ pub fn load(project: &Project, options: &LoadOptions) -> (Option<Site>, Vec<Diag
         entries,
         files_read: files_entries.len(),
         failed_ids,
+        failed_refs,
         related: Vec::new(),
     };
     let site = Site {
@@ -518,7 +525,7 @@ fn cross_checks(site: &Site) -> Vec<Diagnostic> {
                 .unwrap_or_default();
             if !alias.value.starts_with('/') || alias.value.contains("://") || last.contains('.') {
                 out.push(at(
-                    e,
+                    &e.path,
                     alias.location.clone(),
                     Problem::BadUrl {
                         url: alias.value.clone(),
@@ -529,7 +536,7 @@ fn cross_checks(site: &Site) -> Vec<Diagnostic> {
             }
             if let Some(other) = urls.get(&url) {
                 out.push(at(
-                    e,
+                    &e.path,
                     alias.location.clone(),
                     Problem::UrlCollision {
                         url: url.clone(),
@@ -543,11 +550,29 @@ fn cross_checks(site: &Site) -> Vec<Diagnostic> {
     }
 
     let mut anchors = Anchors::new(site);
-    for e in &site.entries {
-        for r in &e.related {
+    // Entries, and files with errors (whose links are checked all the same).
+    let sources = site
+        .entries
+        .iter()
+        .map(|e| {
+            (
+                e.id.as_str(),
+                e.path.as_path(),
+                &e.related,
+                &e.links,
+                Some(e),
+            )
+        })
+        .chain(
+            site.failed_refs
+                .iter()
+                .map(|(id, path, r)| (id.as_str(), path.as_path(), &r.related, &r.links, None)),
+        );
+    for (id, file, related, links, entry) in sources {
+        for r in related {
             if !by_id.contains_key(r.value.as_str()) && !site.failed_ids.contains(&r.value) {
                 out.push(at(
-                    e,
+                    file,
                     r.location.clone(),
                     Problem::UnknownRelated {
                         id: r.value.clone(),
@@ -556,10 +581,10 @@ fn cross_checks(site: &Site) -> Vec<Diagnostic> {
                 ));
             }
         }
-        for link in &e.links {
+        for link in links {
             if !markdown::is_allowed_link(&link.value) {
                 out.push(at(
-                    e,
+                    file,
                     link.location.clone(),
                     Problem::BadUrl {
                         url: link.value.clone(),
@@ -568,7 +593,7 @@ fn cross_checks(site: &Site) -> Vec<Diagnostic> {
                 ));
                 continue;
             }
-            let Some((target, anchor)) = resolve_link(&e.id, &link.value) else {
+            let Some((target, anchor)) = resolve_link(id, &link.value) else {
                 let path = link_path(&link.value);
                 let is_page = !path
                     .rsplit('/')
@@ -579,7 +604,7 @@ fn cross_checks(site: &Site) -> Vec<Diagnostic> {
                     && !urls.contains_key(&normalize_site_path(path))
                 {
                     out.push(at(
-                        e,
+                        file,
                         link.location.clone(),
                         Problem::BrokenLink {
                             target: link.value.clone(),
@@ -589,8 +614,8 @@ fn cross_checks(site: &Site) -> Vec<Diagnostic> {
                     ));
                     continue;
                 }
-                if let Some(anchor) = link.value.strip_prefix('#') {
-                    out.extend(anchors.check(e, e, anchor, link));
+                if let (Some(anchor), Some(e)) = (link.value.strip_prefix('#'), entry) {
+                    out.extend(anchors.check(file, e, anchor, link));
                 }
                 continue;
             };
@@ -599,7 +624,7 @@ fn cross_checks(site: &Site) -> Vec<Diagnostic> {
                 // An alias or another page of the site at that path.
                 None if urls.contains_key(&normalize_site_path(link_path(&link.value))) => {}
                 None => out.push(at(
-                    e,
+                    file,
                     link.location.clone(),
                     Problem::BrokenLink {
                         target: link.value.clone(),
@@ -609,7 +634,7 @@ fn cross_checks(site: &Site) -> Vec<Diagnostic> {
                 )),
                 Some(t) => {
                     if let Some(anchor) = anchor.filter(|a| !a.is_empty()) {
-                        out.extend(anchors.check(e, t, &anchor, link));
+                        out.extend(anchors.check(file, t, &anchor, link));
                     }
                 }
             }
@@ -620,7 +645,7 @@ fn cross_checks(site: &Site) -> Vec<Diagnostic> {
     for e in &site.entries {
         if let Some(other) = signatures.get(e.signature.as_str()) {
             out.push(at(
-                e,
+                &e.path,
                 e.signature_location.clone(),
                 Problem::DuplicateSignature {
                     other: other.to_string(),
@@ -657,7 +682,7 @@ impl<'a> Anchors<'a> {
     /// A diagnostic when `#anchor`, linked from `from`, is not on `target`'s page.
     fn check(
         &mut self,
-        from: &Entry,
+        from: &Path,
         target: &'a Entry,
         anchor: &str,
         link: &entry::Located<String>,
@@ -686,8 +711,8 @@ impl<'a> Anchors<'a> {
     }
 }
 
-fn at(entry: &Entry, location: Location, problem: Problem) -> Diagnostic {
-    Diagnostic::new(problem, entry.path.clone(), Some(location))
+fn at(path: &Path, location: Location, problem: Problem) -> Diagnostic {
+    Diagnostic::new(problem, path, Some(location))
 }
 
 /// The path of a link, without its `#anchor` or `?query`.

@@ -314,3 +314,16 @@ fn a_symlink_loop_is_a_diagnostic_not_a_hang() {
             .contains("symbolic link loop")
     );
 }
+
+#[test]
+fn a_file_with_errors_still_has_its_links_checked_in_the_same_run() {
+    let site = SiteTest::fixture("basic");
+    let text =
+        append_fields("related:\n  - tool-a/ful-entry\n").replace("2026-11-01", "2026-02-30");
+    site.write(ENTRY, &text);
+    let (code, json) = site.check_json(&[]);
+    assert_eq!(code, 1);
+    assert!(find(&json, "E010", ENTRY).is_some(), "{json:#}");
+    let related = find(&json, "E014", ENTRY).unwrap_or_else(|| panic!("{json:#}"));
+    assert_eq!(related["help"], "did you mean `tool-a/full-entry`?");
+}
