@@ -353,6 +353,28 @@ async function main() {
       }
     });
 
+    await test('home: the paste box finds the 401 page from a pasted line, on a phone', async () => {
+      const context = await newContext(browser, base, { viewport: { width: 375, height: 800 } });
+      try {
+        const tab = await context.newPage();
+        const pageErrors = [];
+        tab.on('pageerror', (e) => pageErrors.push(e.message));
+        await tab.goto(base + '/', { waitUntil: 'load' });
+        await tab.fill('#home-q', PASTED_LINE);
+        const first = tab.locator('#home-results li a.result-title').first();
+        try {
+          await first.waitFor({ state: 'attached', timeout: 5000 });
+        } catch {
+          fail(`no results in #home-results after 5 s${pageErrors.length ? `; page errors: ${pageErrors.join('; ')}` : ''}`);
+        }
+        const href = await first.getAttribute('href');
+        const abs = new URL(href, base + '/').pathname;
+        if (!abs.endsWith(ENTRY)) fail(`first result is ${href}, want one ending with ${ENTRY}`);
+      } finally {
+        await context.close();
+      }
+    });
+
     if (SHOTS) {
       await test(`entry: screenshots written to ${SHOTS}`, async () => {
         fs.mkdirSync(SHOTS, { recursive: true });
