@@ -17,8 +17,10 @@ pub mod diagnostic;
 pub mod entry;
 pub mod markdown;
 pub mod output;
+pub mod rebuild;
 pub mod render;
 pub mod search;
+pub mod serve;
 pub mod site;
 
 use std::path::{Path, PathBuf};
@@ -53,25 +55,46 @@ impl Outcome {
 
 /// Loads, checks and renders the site in memory; writes nothing.
 pub fn check(root: &Path, load: &LoadOptions) -> Outcome {
-    let project = Project::new(root);
+    check_cached(&Project::new(root), load, &mut site::ParseCache::default()).0
+}
+
+/// [`check`], reusing unchanged entries from `cache`; also returns the site it rendered.
+pub fn check_cached(
+    project: &Project,
+    load: &LoadOptions,
+    cache: &mut site::ParseCache,
+) -> (Outcome, Option<Site>) {
     let started = std::time::Instant::now();
-    let (site, mut diagnostics) = site::load(&project, load);
+    let (site, mut diagnostics) = site::load_cached(project, load, cache);
     timing("load and check", started);
     let entries = site.as_ref().map_or(0, |s| s.files_read);
     let mut pages = Vec::new();
     if let Some(site) = &site {
-        match render_all(&project, site) {
+        match render_all(project, site) {
             Ok(p) => pages = p,
             Err(d) => diagnostics.extend(d),
         }
     }
     diagnostic::sort(&mut diagnostics);
     let summary = Summary::of(&diagnostics, entries);
-    Outcome {
+    let outcome = Outcome {
         diagnostics,
         summary,
         pages,
-    }
+    };
+    (outcome, site)
+}
+
+/// The search index files for a site.
+pub fn search_files(site: &Site) -> Vec<Page> {
+    let index = search::Index::build(&site.entries, &site.tool_titles(), &site.config.base_path());
+    search::index_files(&index)
+        .into_iter()
+        .map(|f| Page {
+            path: f.path,
+            content: f.text.into_bytes(),
+        })
+        .collect()
 }
 
 /// With `ERRDEX_TIMINGS` set, how long each stage took goes to stderr (for profiling).
@@ -84,15 +107,10 @@ pub fn timing(stage: &str, since: std::time::Instant) {
 fn render_all(project: &Project, site: &Site) -> Result<Vec<Page>, Vec<Diagnostic>> {
     let (mut pages, mut assets) = render::static_files(&project.static_dir())?;
     let started = std::time::Instant::now();
-    let index = search::Index::build(&site.entries, &site.tool_titles(), &site.config.base_path());
-    let files = search::index_files(&index);
+    pages.extend(search_files(site));
     timing("search index", started);
     let started = std::time::Instant::now();
-    assets.search_index = files.first().map(|f| f.path.clone()).unwrap_or_default();
-    pages.extend(files.into_iter().map(|f| Page {
-        path: f.path,
-        content: f.text.into_bytes(),
-    }));
+    assets.search_index = search::MANIFEST.into();
     pages.extend(render::render(site, &project.templates_dir(), &assets)?);
     pages.sort_by(|a, b| a.path.cmp(&b.path));
     timing("render", started);

@@ -99,6 +99,27 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// Serve the site on this machine, rebuilding and reloading the browser as files change.
+    #[command(
+        after_help = "Examples:\n  errdex serve\n  errdex serve --port 8080 --open\n  errdex serve --bind 0.0.0.0   # reachable from the network: only on a trusted one"
+    )]
+    Serve {
+        /// The site's folder.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The first port to try (the next few are tried when it is taken).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// The address to listen on; anything but loopback makes the site reachable from the network.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Include entries marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+    },
     /// Print the JSON Schema of an entry's front matter, for editors.
     #[command(
         after_help = "Examples:\n  errdex schema > errdex.schema.json\n  # then, first line of an entry: # yaml-language-server: $schema=../../errdex.schema.json"
@@ -189,6 +210,13 @@ fn main() -> ExitCode {
             root,
         } => search(&root, &query, limit, format),
         Command::Match { log, format, root } => match_log(&root, &log, format),
+        Command::Serve {
+            root,
+            port,
+            bind,
+            open,
+            drafts,
+        } => serve(root, port, bind, open, drafts),
         Command::Schema => {
             let schema = errdex::entry::schema();
             println!(
@@ -375,6 +403,41 @@ fn match_log(root: &std::path::Path, log: &std::path::Path, format: OutputFormat
         }
     }
     exit_code(results.is_empty())
+}
+
+fn serve(root: PathBuf, port: u16, bind: String, open: bool, drafts: bool) -> ExitCode {
+    if !root.join("site.yaml").is_file() {
+        eprintln!("error: {} has no site.yaml; pass --root", root.display());
+        return ExitCode::from(2);
+    }
+    let loopback = bind
+        .parse::<std::net::IpAddr>()
+        .is_ok_and(|ip| ip.is_loopback())
+        || bind == "localhost";
+    let options = errdex::serve::ServeOptions {
+        root,
+        bind,
+        port,
+        drafts,
+    };
+    let on_start = |url: &str| {
+        eprintln!("Serving on {url}  (Ctrl-C to stop)");
+        if !loopback {
+            eprintln!(
+                "warning: listening on a non-loopback address: the site is reachable from the network"
+            );
+        }
+        if open && let Err(e) = opener::open(url) {
+            eprintln!("warning: could not open a browser: {e}");
+        }
+    };
+    match errdex::serve::serve(&options, &on_start) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
 }
 
 fn exit_code(failed: bool) -> ExitCode {

@@ -603,6 +603,22 @@ pub fn render(
     }
 }
 
+/// Renders only the pages of the entries `ids` (for `serve`, when nothing else can have changed).
+pub fn render_entries(
+    site: &Site,
+    templates_dir: &Path,
+    assets: &Assets,
+    ids: &[String],
+) -> Result<Vec<Page>, Vec<Diagnostic>> {
+    let templates = load_templates(templates_dir)?;
+    let r = Renderer::new(site, assets);
+    site.entries
+        .iter()
+        .filter(|e| ids.contains(&e.id))
+        .map(|e| r.entry_page(&templates, e).map_err(|d| vec![d]))
+        .collect()
+}
+
 struct Renderer<'a> {
     site: &'a Site,
     view: SiteView,

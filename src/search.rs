@@ -605,7 +605,8 @@ pub fn fingerprint(name: &str, ext: &str, content: &[u8]) -> String {
     format!("{name}.{:08x}.{ext}", h >> 32)
 }
 
-/// The index as the files `build` writes under `search/`; the first is the main index.
+/// The index as the files `build` writes under `search/`: the manifest, the main index, then
+/// the shards.
 pub fn index_files(index: &Index) -> Vec<IndexFile> {
     let postings: usize = index.terms.values().map(Vec::len).sum();
     let term_shards = postings.div_ceil(POSTINGS_PER_SHARD).max(1);
@@ -637,7 +638,7 @@ pub fn index_files(index: &Index) -> Vec<IndexFile> {
     }
     let mut doc_names = Vec::new();
     for (i, chunk) in index.docs.chunks(DOCS_PER_SHARD).enumerate() {
-        let rows: Vec<[&str; 8]> = chunk
+        let rows: Vec<[&str; 7]> = chunk
             .iter()
             .map(|d| {
                 [
@@ -648,7 +649,6 @@ pub fn index_files(index: &Index) -> Vec<IndexFile> {
                     &d.code,
                     &d.signature,
                     &d.summary,
-                    &d.quick_fix,
                 ]
                 .map(String::as_str)
             })
@@ -681,9 +681,22 @@ pub fn index_files(index: &Index) -> Vec<IndexFile> {
     };
     let text = serde_json::to_string(&main).unwrap_or_default();
     let path = format!("search/{}", fingerprint("index", "json", text.as_bytes()));
+    // Pages point at this small, unfingerprinted manifest (as Pagefind's entry file), so a
+    // change to the index does not change every page that has a search box.
+    let manifest = serde_json::json!({ "index": path }).to_string();
     files.insert(0, IndexFile { path, text });
+    files.insert(
+        0,
+        IndexFile {
+            path: MANIFEST.into(),
+            text: manifest,
+        },
+    );
     files
 }
+
+/// Where pages find the search index: it names the fingerprinted main index.
+pub const MANIFEST: &str = "search/manifest.json";
 
 #[cfg(test)]
 mod tests {

@@ -159,6 +159,57 @@ pub struct LoadOptions {
 
 /// Loads and checks the whole site. The site is `None` only when site.yaml itself is unusable.
 pub fn load(project: &Project, options: &LoadOptions) -> (Option<Site>, Vec<Diagnostic>) {
+    load_cached(project, options, &mut ParseCache::default())
+}
+
+/// Parsed entry files kept between builds (for `serve`): a file whose modification time and
+/// size are unchanged is not read or parsed again. Clear it when anything an entry's parse
+/// depends on changes (site.yaml, a `_section.yaml`).
+#[derive(Debug, Default)]
+pub struct ParseCache {
+    files: HashMap<PathBuf, (FileStamp, ParsedFile)>,
+}
+
+type FileStamp = (Option<std::time::SystemTime>, u64);
+type ParsedFile = (Option<Entry>, Option<entry::Refs>, Vec<Diagnostic>);
+
+impl ParseCache {
+    pub fn clear(&mut self) {
+        self.files.clear();
+    }
+}
+
+fn stamp(path: &Path) -> Option<FileStamp> {
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.modified().ok(), meta.len()))
+}
+
+/// Reads and parses one entry file, `(tool, slug)` giving its id.
+fn parse_file(
+    project: &Project,
+    path: &Path,
+    (tool, slug): (&str, &str),
+    cx: &ParseContext,
+) -> ParsedFile {
+    let text = match read_text(project, path) {
+        Ok(t) => t,
+        Err(d) => return (None, None, d),
+    };
+    let parsed = entry::parse(&project.relative(path), &text, cx);
+    let entry = parsed.entry.map(|mut e| {
+        e.id = format!("{tool}/{slug}");
+        e.tool = tool.to_string();
+        e
+    });
+    (entry, parsed.refs, parsed.diagnostics)
+}
+
+/// Loads and checks the whole site, reusing unchanged entries from `cache`.
+pub fn load_cached(
+    project: &Project,
+    options: &LoadOptions,
+    cache: &mut ParseCache,
+) -> (Option<Site>, Vec<Diagnostic>) {
     let mut config = match project.load_config() {
         Ok(c) => c,
         Err(d) => return (None, d),
@@ -194,27 +245,33 @@ pub fn load(project: &Project, options: &LoadOptions) -> (Option<Site>, Vec<Diag
 
     let no_defaults = Defaults::default();
     let stale_after_days = config.stale_after_days;
-    let parsed: Vec<(Option<Entry>, Option<entry::Refs>, Vec<Diagnostic>)> = files_entries
+    let known = &cache.files;
+    let parsed: Vec<(Option<FileStamp>, ParsedFile)> = files_entries
         .par_iter()
         .map(|(tool, slug, path)| {
-            let text = match read_text(project, path) {
-                Ok(t) => t,
-                Err(d) => return (None, None, d),
-            };
+            let now = stamp(path);
+            if let (Some(now), Some((then, result))) = (now, known.get(path))
+                && now == *then
+            {
+                return (Some(now), result.clone());
+            }
             let cx = ParseContext {
                 defaults: defaults.get(tool).unwrap_or(&no_defaults),
                 today,
                 stale_after_days,
             };
-            let parsed = entry::parse(&project.relative(path), &text, &cx);
-            let entry = parsed.entry.map(|mut e| {
-                e.id = format!("{tool}/{slug}");
-                e.tool = tool.clone();
-                e
-            });
-            (entry, parsed.refs, parsed.diagnostics)
+            (now, parse_file(project, path, (tool, slug), &cx))
         })
         .collect();
+    for ((_, _, path), (now, result)) in files_entries.iter().zip(&parsed) {
+        if let Some(now) = now {
+            cache.files.insert(path.clone(), (*now, result.clone()));
+        }
+    }
+    cache
+        .files
+        .retain(|p, _| files_entries.iter().any(|(_, _, q)| q == p));
+    let parsed: Vec<ParsedFile> = parsed.into_iter().map(|(_, r)| r).collect();
     let mut entries = Vec::with_capacity(parsed.len());
     let mut failed_ids = Vec::new();
     let mut failed_refs = Vec::new();

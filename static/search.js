@@ -199,7 +199,11 @@
   function asset(path) { return base + path; }
   var mainIndex = null;
   function loadIndex() {
-    if (!mainIndex) mainIndex = fetchJson(indexUrl).then(prepare);
+    if (!mainIndex) {
+      mainIndex = fetchJson(indexUrl)
+        .then(function (manifest) { return fetchJson(asset(manifest.index)); })
+        .then(prepare);
+    }
     return mainIndex;
   }
 

@@ -8,3 +8,4 @@ mod check;
 mod docs;
 mod limits;
 mod search;
+mod serve;

@@ -95,7 +95,8 @@ fn the_browser_ranks_exactly_like_the_terminal() {
         const [js, out, qfile] = process.argv.slice(1);
         const s = require(js);
         const html = fs.readFileSync(path.join(out, 'index.html'), 'utf8');
-        const indexPath = html.match(/data-index="\/([^"]+)"/)[1];
+        const manifest = html.match(/data-index="\/([^"]+)"/)[1];
+        const indexPath = JSON.parse(fs.readFileSync(path.join(out, manifest), 'utf8')).index;
         const index = s.prepare(JSON.parse(fs.readFileSync(path.join(out, indexPath), 'utf8')));
         const shards = index.term_shards.map(f => JSON.parse(fs.readFileSync(path.join(out, f), 'utf8')));
         shards.forEach(s.decodeGaps);

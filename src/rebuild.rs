@@ -1,0 +1,293 @@
+//! The site kept in memory between changes, for `serve`: redo only what a change touches.
+//!
+//! A change to entry files that already existed is parsed alone (the rest comes from a
+//! [`ParseCache`]); when what other pages show of those entries (title, summary, signature,
+//! code, kind, tool, category, tags, date, related list, aliases) is unchanged, only their own
+//! pages and the search index are rendered again. Anything else (a new or deleted entry, a
+//! change that shows on other pages, site.yaml, a `_section.yaml`, a template, a static file)
+//! renders the whole site, still reusing every unchanged parse. Either way the result is the
+//! same, byte for byte, as a full `build` (a test holds it to that).
+//!
+//! A change with errors keeps the last good pages; its diagnostics say what to fix.
+
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::config::Project;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::entry::Entry;
+use crate::render::{self, Page};
+use crate::site::{LoadOptions, ParseCache, Site};
+
+/// What an update did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// Nothing that the site is made from changed.
+    Nothing,
+    /// These pages were rendered again (entry pages; the search index follows).
+    Pages(Vec<String>),
+    /// The whole site was rendered again.
+    Site,
+    /// The change has errors: the last good pages stay; see `diagnostics`.
+    Failed,
+}
+
+/// The last good site, in memory.
+pub struct Rebuild {
+    project: Project,
+    load: LoadOptions,
+    cache: ParseCache,
+    /// Every output file of the last good build, by path.
+    pub pages: BTreeMap<String, Arc<Vec<u8>>>,
+    /// The diagnostics of the last attempt.
+    pub diagnostics: Vec<Diagnostic>,
+    /// What other pages show of each entry, hashed.
+    shown: HashMap<String, u64>,
+    /// Paths of entry files, by id.
+    files: HashMap<PathBuf, String>,
+    /// Modification time and size of every site file, so that events which change nothing
+    /// (a file read, touched to the same content by a tool) cause no rebuild.
+    stamps: HashMap<PathBuf, Option<(Option<std::time::SystemTime>, u64)>>,
+}
+
+impl Rebuild {
+    /// Builds the site in memory.
+    pub fn new(root: &Path, load: LoadOptions) -> Self {
+        // Watchers report absolute paths: compare with the canonical root.
+        let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        let mut r = Rebuild {
+            project: Project::new(root),
+            load,
+            cache: ParseCache::default(),
+            pages: BTreeMap::new(),
+            diagnostics: Vec::new(),
+            shown: HashMap::new(),
+            files: HashMap::new(),
+            stamps: HashMap::new(),
+        };
+        for dir in [
+            r.project.content_dir(),
+            r.project.templates_dir(),
+            r.project.static_dir(),
+        ] {
+            for item in walkdir::WalkDir::new(dir)
+                .into_iter()
+                .filter_map(Result::ok)
+            {
+                r.stamps
+                    .insert(item.path().to_path_buf(), stamp(item.path()));
+            }
+        }
+        r.stamps
+            .insert(r.project.config_file(), stamp(&r.project.config_file()));
+        r.full();
+        r
+    }
+
+    /// The paths among `paths` whose contents may have changed since last seen: under
+    /// content/ only entries and section files (not editors' temp files), folders only when
+    /// they appear or go away (a changed listing is covered by its files' own events).
+    fn really_changed<'p>(&mut self, paths: &'p [PathBuf]) -> Vec<&'p PathBuf> {
+        let content = self.project.content_dir();
+        let mut out = Vec::new();
+        for p in paths.iter().filter(|p| is_site_file(&self.project, p)) {
+            let known = self.stamps.contains_key(p);
+            let is_dir = p.is_dir() || (known && p.extension().is_none() && !p.exists());
+            let wanted = if is_dir {
+                !known || !p.exists()
+            } else {
+                !p.starts_with(&content)
+                    || p.extension().is_some_and(|e| e == "md")
+                    || p.ends_with("_section.yaml")
+            };
+            let now = stamp(p);
+            let before = self.stamps.insert(p.clone(), now);
+            if wanted && before != Some(now) {
+                out.push(p);
+            }
+        }
+        out
+    }
+
+    /// True when the last attempt had errors (the pages are from an earlier one).
+    pub fn failed(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity() == Severity::Error)
+    }
+
+    /// Renders the whole site again (reusing unchanged parses).
+    pub fn full(&mut self) -> Change {
+        let (outcome, site) = crate::check_cached(&self.project, &self.load, &mut self.cache);
+        self.diagnostics = outcome.diagnostics;
+        if self.failed() {
+            return Change::Failed;
+        }
+        self.pages = outcome
+            .pages
+            .into_iter()
+            .map(|p| (p.path, Arc::new(p.content)))
+            .collect();
+        if let Some(site) = &site {
+            self.remember(site);
+        }
+        Change::Site
+    }
+
+    fn remember(&mut self, site: &Site) {
+        self.shown = site
+            .entries
+            .iter()
+            .map(|e| (e.id.clone(), shown_hash(e)))
+            .collect();
+        self.files = site
+            .entries
+            .iter()
+            .map(|e| (self.project.root.join(&e.path), e.id.clone()))
+            .collect();
+    }
+
+    /// Applies a change to `paths`. `ready` is called once the pages a reader is looking at are
+    /// current, before slower work (the search index) finishes.
+    pub fn update(&mut self, paths: &[PathBuf], ready: &mut dyn FnMut(&Change)) -> Change {
+        let content = self.project.content_dir();
+        let relevant = self.really_changed(paths);
+        if relevant.is_empty() {
+            return Change::Nothing;
+        }
+        let only_known_entries = relevant.iter().all(|p| {
+            p.starts_with(&content)
+                && p.extension().is_some_and(|e| e == "md")
+                && p.is_file()
+                && self.files.contains_key(*p)
+        });
+        if !only_known_entries {
+            if relevant
+                .iter()
+                .any(|p| p.ends_with("site.yaml") || p.ends_with("_section.yaml"))
+            {
+                self.cache.clear();
+            }
+            let change = self.full();
+            ready(&change);
+            return change;
+        }
+        let (site, diagnostics) =
+            crate::site::load_cached(&self.project, &self.load, &mut self.cache);
+        let mut diagnostics = diagnostics;
+        crate::diagnostic::sort(&mut diagnostics);
+        self.diagnostics = diagnostics;
+        let Some(site) = site.filter(|_| !self.failed()) else {
+            ready(&Change::Failed);
+            return Change::Failed;
+        };
+        let ids: Vec<String> = relevant
+            .iter()
+            .filter_map(|p| self.files.get(*p).cloned())
+            .collect();
+        let same_elsewhere = ids.iter().all(|id| {
+            site.entries
+                .iter()
+                .find(|e| &e.id == id)
+                .is_some_and(|e| self.shown.get(id) == Some(&shown_hash(e)))
+        });
+        if !same_elsewhere {
+            let change = self.full();
+            ready(&change);
+            return change;
+        }
+        match self.entries_only(&site, &ids) {
+            Ok(paths) => {
+                let change = Change::Pages(paths);
+                ready(&change);
+                self.replace_search_index(&site);
+                change
+            }
+            Err(d) => {
+                self.diagnostics.extend(d);
+                ready(&Change::Failed);
+                Change::Failed
+            }
+        }
+    }
+
+    fn entries_only(
+        &mut self,
+        site: &Site,
+        ids: &[String],
+    ) -> Result<Vec<String>, Vec<Diagnostic>> {
+        let (_, assets) = render::static_files(&self.project.static_dir())?;
+        let assets = render::Assets {
+            search_index: crate::search::MANIFEST.into(),
+            ..assets
+        };
+        let pages = render::render_entries(site, &self.project.templates_dir(), &assets, ids)?;
+        Ok(self.insert(pages))
+    }
+
+    fn replace_search_index(&mut self, site: &Site) {
+        self.pages
+            .retain(|path, _| !path.starts_with("search/") || path == "search/index.html");
+        let files = crate::search_files(site);
+        self.insert(files);
+    }
+
+    fn insert(&mut self, pages: Vec<Page>) -> Vec<String> {
+        let mut paths = Vec::with_capacity(pages.len());
+        for p in pages {
+            paths.push(p.path.clone());
+            self.pages.insert(p.path, Arc::new(p.content));
+        }
+        paths
+    }
+}
+
+/// True for the files a site is made of: site.yaml and what is under content/, templates/ and
+/// static/ (editors' backup and swap files excluded).
+pub fn is_site_file(project: &Project, path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    if name.starts_with('.')
+        || name.ends_with('~')
+        || name.starts_with('#')
+        || name.ends_with(".swp")
+    {
+        return false;
+    }
+    path == project.config_file()
+        || [
+            project.content_dir(),
+            project.templates_dir(),
+            project.static_dir(),
+        ]
+        .iter()
+        .any(|dir| path.starts_with(dir))
+}
+
+fn stamp(path: &Path) -> Option<(Option<std::time::SystemTime>, u64)> {
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.modified().ok(), meta.len()))
+}
+
+/// A hash of what pages other than an entry's own show of it.
+fn shown_hash(e: &Entry) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (&e.id, &e.title, &e.summary, &e.signature, &e.code, e.kind).hash(&mut h);
+    (
+        &e.tool,
+        &e.category,
+        &e.tags,
+        e.updated.to_string(),
+        e.draft,
+    )
+        .hash(&mut h);
+    for r in e.related.iter().chain(&e.aliases) {
+        r.value.hash(&mut h);
+    }
+    e.related.len().hash(&mut h);
+    h.finish()
+}

@@ -1,0 +1,425 @@
+//! `errdex serve`: the site built in memory, served on loopback, rebuilt as files change.
+//!
+//! watch (notify, debounced) → [`Rebuild`] (only what a change touches) → HTTP (tiny_http, a
+//! thread per connection) + live reload over Server-Sent Events. Pages get a small script, in
+//! serve only, that listens on `/__errdex/events`: `reload` reloads keeping the scroll
+//! position; `problems` shows the diagnostics (the terminal's text, file:line:col) as an
+//! overlay while the last good site keeps serving; the next good build removes it.
+//!
+//! Only the site's own rendered files are served, from memory: a path is percent-decoded and
+//! refused when it has `..`, a backslash or a NUL, so nothing on the disk is ever reachable.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+use crate::diagnostic;
+use crate::rebuild::{Change, Rebuild};
+use crate::site::LoadOptions;
+
+/// How `serve` runs.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub bind: String,
+    pub port: u16,
+    pub drafts: bool,
+}
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error(
+        "no free port from {first} to {last} on {bind} (is another server running? pass --port)"
+    )]
+    NoPort { bind: String, first: u16, last: u16 },
+    #[error("cannot watch {path}: {detail}")]
+    Watch { path: PathBuf, detail: String },
+}
+
+/// The served state: the last good pages, the current problems, and a version that every change
+/// bumps (live-reload clients wait on it).
+struct Shared {
+    site: RwLock<Served>,
+    version: Mutex<u64>,
+    changed: Condvar,
+}
+
+struct Served {
+    pages: std::collections::BTreeMap<String, Arc<Vec<u8>>>,
+    /// The diagnostics as the terminal shows them, when the last change had errors.
+    problems: Option<String>,
+}
+
+/// The script added to pages in serve (never in build output).
+const LIVE_RELOAD: &str = include_str!("../static/livereload.js");
+
+/// Ports tried after the requested one when it is taken.
+const PORT_TRIES: u16 = 10;
+
+/// Starts the server and blocks, rebuilding on changes, until the process is stopped.
+pub fn serve(options: &ServeOptions, on_start: &dyn Fn(&str)) -> Result<(), ServeError> {
+    let load = LoadOptions {
+        drafts: options.drafts,
+        // Links are root-relative; a site.yaml base_url with a path would not match the server.
+        base_url: Some("http://localhost/".into()),
+        today: None,
+    };
+    let started = Instant::now();
+    let rebuild = Rebuild::new(&options.root, load);
+    report(&rebuild, started.elapsed());
+    let (server, addr) = bind(options)?;
+    let base_url = format!("http://{addr}/");
+    let shared = Arc::new(Shared {
+        site: RwLock::new(Served {
+            pages: rebuild.pages.clone(),
+            problems: problems_text(&rebuild),
+        }),
+        version: Mutex::new(0),
+        changed: Condvar::new(),
+    });
+    let server = Arc::new(server);
+    {
+        let shared = shared.clone();
+        let server = server.clone();
+        std::thread::spawn(move || accept(&server, &shared));
+    }
+    on_start(&base_url);
+    watch(&options.root, rebuild, &shared)
+}
+
+fn bind(options: &ServeOptions) -> Result<(tiny_http::Server, SocketAddr), ServeError> {
+    let last = options.port.saturating_add(PORT_TRIES);
+    for port in options.port..=last {
+        if let Ok(server) = tiny_http::Server::http((options.bind.as_str(), port))
+            && let Some(addr) = server.server_addr().to_ip()
+        {
+            return Ok((server, addr));
+        }
+    }
+    Err(ServeError::NoPort {
+        bind: options.bind.clone(),
+        first: options.port,
+        last,
+    })
+}
+
+fn report(rebuild: &Rebuild, took: Duration) {
+    if rebuild.failed() {
+        eprintln!("{}", problems_text(rebuild).unwrap_or_default());
+    } else {
+        eprintln!(
+            "Built {} files in {:.2} s",
+            rebuild.pages.len(),
+            took.as_secs_f64()
+        );
+    }
+}
+
+fn problems_text(rebuild: &Rebuild) -> Option<String> {
+    if !rebuild.failed() {
+        return None;
+    }
+    let mut text = String::new();
+    for d in &rebuild.diagnostics {
+        text.push_str(&diagnostic::render_human(d, false));
+        text.push_str("\n\n");
+    }
+    let summary = diagnostic::Summary::of(&rebuild.diagnostics, 0);
+    text.push_str(&format!(
+        "{} errors, {} warnings",
+        summary.errors, summary.warnings
+    ));
+    Some(text)
+}
+
+/// Watches the site and applies each debounced batch of changes.
+fn watch(root: &Path, mut rebuild: Rebuild, shared: &Arc<Shared>) -> Result<(), ServeError> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let mut debouncer = notify_debouncer_mini::new_debouncer(Duration::from_millis(30), tx)
+        .map_err(|e| watch_error(root, &e))?;
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    debouncer
+        .watcher()
+        .watch(
+            &root,
+            notify_debouncer_mini::notify::RecursiveMode::Recursive,
+        )
+        .map_err(|e| watch_error(&root, &e))?;
+    for batch in rx {
+        let Ok(events) = batch else { continue };
+        let started = Instant::now();
+        let mut paths: Vec<PathBuf> = events.into_iter().map(|e| e.path).collect();
+        paths.sort();
+        paths.dedup();
+        let change = rebuild.update(&paths, &mut |_| {});
+        if change != Change::Nothing {
+            let mut served = shared.site.write().unwrap_or_else(|e| e.into_inner());
+            served.problems = problems_text(&rebuild);
+            if change != Change::Failed {
+                served.pages = rebuild.pages.clone();
+            }
+            drop(served);
+            notify(shared);
+            let what = match &change {
+                Change::Pages(p) => format!("{} page(s)", p.len()),
+                Change::Site => "the site".into(),
+                Change::Failed => "nothing (errors; the last good site is served)".into(),
+                Change::Nothing => String::new(),
+            };
+            eprintln!(
+                "Rebuilt {what} in {:.0} ms",
+                started.elapsed().as_secs_f64() * 1000.0
+            );
+            if let Some(p) = problems_text(&rebuild) {
+                eprintln!("{p}");
+            }
+        }
+    }
+    Ok(())
+}
+
+fn watch_error(path: &Path, e: &dyn std::fmt::Display) -> ServeError {
+    ServeError::Watch {
+        path: path.to_path_buf(),
+        detail: e.to_string(),
+    }
+}
+
+fn notify(shared: &Shared) {
+    let mut v = shared.version.lock().unwrap_or_else(|e| e.into_inner());
+    *v += 1;
+    shared.changed.notify_all();
+}
+
+/// Accepts connections; each request gets its own thread, so a live-reload stream never
+/// blocks a page.
+fn accept(server: &tiny_http::Server, shared: &Arc<Shared>) {
+    for request in server.incoming_requests() {
+        let shared = shared.clone();
+        std::thread::spawn(move || handle(request, &shared));
+    }
+}
+
+fn handle(request: tiny_http::Request, shared: &Shared) {
+    let url = request.url().to_string();
+    let path = url.split(['?', '#']).next().unwrap_or("/");
+    if path == "/__errdex/events" {
+        events(request, shared);
+        return;
+    }
+    let method_ok = matches!(
+        request.method(),
+        tiny_http::Method::Get | tiny_http::Method::Head
+    );
+    let response = if method_ok {
+        page(shared, path)
+    } else {
+        plain(405, "method not allowed")
+    };
+    let _ = request.respond(response);
+}
+
+type Body = std::io::Cursor<Vec<u8>>;
+
+fn plain(status: u16, text: &str) -> tiny_http::Response<Body> {
+    with_headers(
+        tiny_http::Response::from_string(text).with_status_code(status),
+        &[("Content-Type", "text/plain; charset=utf-8")],
+    )
+}
+
+fn with_headers(
+    mut response: tiny_http::Response<Body>,
+    headers: &[(&str, &str)],
+) -> tiny_http::Response<Body> {
+    for (name, value) in headers {
+        if let Ok(h) = tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()) {
+            response = response.with_header(h);
+        }
+    }
+    response
+}
+
+/// The site path a request names, or `None` when it tries to leave the site.
+pub fn site_path(url_path: &str) -> Option<String> {
+    let decoded = percent_encoding::percent_decode_str(url_path)
+        .decode_utf8()
+        .ok()?
+        .into_owned();
+    if decoded.contains('\\') || decoded.contains('\0') {
+        return None;
+    }
+    let mut parts = Vec::new();
+    for segment in decoded.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => return None,
+            s => parts.push(s),
+        }
+    }
+    let mut path = parts.join("/");
+    if path.is_empty() || decoded.ends_with('/') {
+        if !path.is_empty() {
+            path.push('/');
+        }
+        path.push_str("index.html");
+    }
+    Some(path)
+}
+
+/// The Content-Type of a served file, by extension.
+pub fn content_type(path: &str) -> &'static str {
+    match path.rsplit('.').next().unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "xml" => "application/xml; charset=utf-8",
+        "txt" => "text/plain; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "ico" => "image/x-icon",
+        "woff2" => "font/woff2",
+        _ => "application/octet-stream",
+    }
+}
+
+fn page(shared: &Shared, url_path: &str) -> tiny_http::Response<Body> {
+    let Some(path) = site_path(url_path) else {
+        return not_found(shared);
+    };
+    let served = shared.site.read().unwrap_or_else(|e| e.into_inner());
+    let found = served.pages.get(&path).cloned().or_else(|| {
+        // `/x` for the folder `/x/`.
+        served.pages.get(&format!("{path}/index.html")).cloned()
+    });
+    let problems = served.problems.clone();
+    drop(served);
+    match found {
+        Some(bytes) => respond_file(&path, &bytes, 200, problems.as_deref()),
+        None => not_found(shared),
+    }
+}
+
+fn not_found(shared: &Shared) -> tiny_http::Response<Body> {
+    let served = shared.site.read().unwrap_or_else(|e| e.into_inner());
+    match served.pages.get("404.html").cloned() {
+        Some(bytes) => {
+            let problems = served.problems.clone();
+            drop(served);
+            respond_file("404.html", &bytes, 404, problems.as_deref())
+        }
+        None => plain(404, "not found"),
+    }
+}
+
+fn respond_file(
+    path: &str,
+    bytes: &[u8],
+    status: u16,
+    problems: Option<&str>,
+) -> tiny_http::Response<Body> {
+    let ctype = content_type(path);
+    let body = if ctype.starts_with("text/html") {
+        with_live_reload(bytes, problems)
+    } else {
+        bytes.to_vec()
+    };
+    with_headers(
+        tiny_http::Response::from_data(body).with_status_code(status),
+        &[("Content-Type", ctype), ("Cache-Control", "no-store")],
+    )
+}
+
+/// The page with the live-reload script (and the problems overlay's text) before `</body>`.
+fn with_live_reload(bytes: &[u8], problems: Option<&str>) -> Vec<u8> {
+    let html = String::from_utf8_lossy(bytes);
+    let data = problems.map(|p| {
+        serde_json::to_string(p)
+            .unwrap_or_default()
+            .replace("</", "<\\/")
+    });
+    let script = format!(
+        "<script>window.__errdexProblems = {};\n{LIVE_RELOAD}</script>",
+        data.as_deref().unwrap_or("null")
+    );
+    match html.rfind("</body>") {
+        Some(at) => format!("{}{script}{}", &html[..at], &html[at..]).into_bytes(),
+        None => format!("{html}{script}").into_bytes(),
+    }
+}
+
+/// A Server-Sent Events stream: `reload` after every good rebuild, `problems` (JSON text)
+/// after a failed one; a comment every 15 s keeps it open. Ends when the client goes.
+fn events(request: tiny_http::Request, shared: &Shared) {
+    let mut writer = request.into_writer();
+    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\n: connected\n\n";
+    if writer
+        .write_all(head.as_bytes())
+        .and_then(|()| writer.flush())
+        .is_err()
+    {
+        return;
+    }
+    let mut seen = *shared.version.lock().unwrap_or_else(|e| e.into_inner());
+    loop {
+        let guard = shared.version.lock().unwrap_or_else(|e| e.into_inner());
+        let (guard, timeout) = shared
+            .changed
+            .wait_timeout_while(guard, Duration::from_secs(15), |v| *v == seen)
+            .unwrap_or_else(|e| e.into_inner());
+        let now = *guard;
+        drop(guard);
+        let message = if timeout.timed_out() {
+            ": keep-alive\n\n".to_string()
+        } else {
+            seen = now;
+            let served = shared.site.read().unwrap_or_else(|e| e.into_inner());
+            match &served.problems {
+                Some(p) => format!(
+                    "event: problems\ndata: {}\n\n",
+                    serde_json::to_string(p).unwrap_or_default()
+                ),
+                None => "event: reload\ndata: {}\n\n".to_string(),
+            }
+        };
+        if writer
+            .write_all(message.as_bytes())
+            .and_then(|()| writer.flush())
+            .is_err()
+        {
+            return;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_never_leave_the_site() {
+        assert_eq!(site_path("/"), Some("index.html".into()));
+        assert_eq!(
+            site_path("/claude-code/x/"),
+            Some("claude-code/x/index.html".into())
+        );
+        assert_eq!(site_path("/style.css"), Some("style.css".into()));
+        assert_eq!(site_path("/a%20b/"), Some("a b/index.html".into()));
+        for bad in [
+            "/../etc/passwd",
+            "/%2e%2e/secret",
+            "/a/%2E%2E/%2E%2E/x",
+            "/..%5c..%5cwin.ini",
+            "/%00",
+        ] {
+            assert_eq!(site_path(bad), None, "{bad}");
+        }
+    }
+}

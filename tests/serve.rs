@@ -1,0 +1,368 @@
+//! `errdex serve`: incremental rebuilds equal a full build byte for byte; the real server
+//! reloads, shows problems, recovers, and serves only the site's own files.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use errdex::rebuild::{Change, Rebuild};
+use errdex::site::LoadOptions;
+
+use crate::harness::SiteTest;
+
+fn load() -> LoadOptions {
+    LoadOptions {
+        drafts: false,
+        base_url: Some("http://localhost/".into()),
+        today: "2026-11-28".parse().ok(),
+    }
+}
+
+/// Writes a file and tells the rebuild about it, as the watcher would.
+fn edit(site: &SiteTest, rebuild: &mut Rebuild, rel: &str, text: Option<&str>) -> Change {
+    let path = site.root().canonicalize().expect("root").join(rel);
+    match text {
+        Some(t) => site.write(rel, t),
+        None => {
+            std::fs::remove_file(&path).expect("remove");
+            site
+        }
+    };
+    rebuild.update(&[path], &mut |_| {})
+}
+
+fn assert_same_as_full_build(site: &SiteTest, rebuild: &Rebuild, step: &str) {
+    let full = errdex::check(&site.root().canonicalize().expect("root"), &load());
+    assert!(!full.has_errors(), "{step}: {:?}", full.diagnostics);
+    let incremental: Vec<(&String, &Vec<u8>)> =
+        rebuild.pages.iter().map(|(k, v)| (k, &**v)).collect();
+    let fresh: Vec<(&String, &Vec<u8>)> =
+        full.pages.iter().map(|p| (&p.path, &p.content)).collect();
+    let paths = |v: &[(&String, &Vec<u8>)]| v.iter().map(|(p, _)| (*p).clone()).collect::<Vec<_>>();
+    assert_eq!(
+        paths(&incremental),
+        paths(&fresh),
+        "{step}: different files"
+    );
+    for ((path, a), (_, b)) in incremental.iter().zip(&fresh) {
+        assert!(a == b, "{step}: {path} differs from a full build");
+    }
+}
+
+#[test]
+fn incremental_rebuilds_equal_a_full_build_after_a_series_of_edits() {
+    let site = SiteTest::fixture("basic");
+    let mut rebuild = Rebuild::new(site.root(), load());
+    assert!(!rebuild.failed(), "{:?}", rebuild.diagnostics);
+    let minimal = site.read("content/tool-a/minimal-entry.md");
+
+    // A quick fix: only that page (and the search index) is rendered again.
+    let change = edit(
+        &site,
+        &mut rebuild,
+        "content/tool-a/minimal-entry.md",
+        Some(&minimal.replace("quick_fix: Try again.", "quick_fix: Try again, once.")),
+    );
+    assert_eq!(
+        change,
+        Change::Pages(vec!["tool-a/minimal-entry/index.html".into()])
+    );
+    assert_same_as_full_build(&site, &rebuild, "quick fix");
+
+    // A title shows on other pages: the whole site.
+    let retitled = minimal.replace(
+        "title: Tool A minimal entry",
+        "title: Tool A minimal entry, renamed",
+    );
+    assert_eq!(
+        edit(
+            &site,
+            &mut rebuild,
+            "content/tool-a/minimal-entry.md",
+            Some(&retitled)
+        ),
+        Change::Site
+    );
+    assert_same_as_full_build(&site, &rebuild, "title");
+
+    // A new entry, then a deleted one.
+    let new = minimal
+        .replace("Error: minimal", "Error: brand new")
+        .replace("title: Tool A minimal entry", "title: Tool A new entry");
+    assert_eq!(
+        edit(
+            &site,
+            &mut rebuild,
+            "content/tool-a/new-entry.md",
+            Some(&new)
+        ),
+        Change::Site
+    );
+    assert_same_as_full_build(&site, &rebuild, "new entry");
+    assert_eq!(
+        edit(&site, &mut rebuild, "content/tool-a/new-entry.md", None),
+        Change::Site
+    );
+    assert_same_as_full_build(&site, &rebuild, "deleted entry");
+
+    // A template.
+    let t = "{% extends \"base.html\" %}{% block content %}<h1>{{ heading }}!</h1>{% endblock %}";
+    assert_eq!(
+        edit(&site, &mut rebuild, "templates/list.html", Some(t)),
+        Change::Site
+    );
+    assert_same_as_full_build(&site, &rebuild, "template");
+
+    // A broken entry keeps the last good pages; fixing it brings the site back.
+    let before = rebuild.pages.clone();
+    assert_eq!(
+        edit(
+            &site,
+            &mut rebuild,
+            "content/tool-a/minimal-entry.md",
+            Some("---\ntitle: [broken\n---\n")
+        ),
+        Change::Failed
+    );
+    assert!(rebuild.failed());
+    assert_eq!(rebuild.pages, before);
+    edit(
+        &site,
+        &mut rebuild,
+        "content/tool-a/minimal-entry.md",
+        Some(&retitled),
+    );
+    assert!(!rebuild.failed());
+    assert_same_as_full_build(&site, &rebuild, "fixed");
+}
+
+/// A running `errdex serve`, stopped when dropped.
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(site: &SiteTest) -> Server {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("free port")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_errdex"))
+        .args(["serve", "--port", &port.to_string()])
+        .current_dir(site.root())
+        .env("ERRDEX_TODAY", "2026-11-28")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start errdex serve");
+    let stderr = child.stderr.take().expect("stderr");
+    let mut lines = BufReader::new(stderr).lines();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut port_used = port;
+    while Instant::now() < deadline {
+        let Some(Ok(line)) = lines.next() else { break };
+        if let Some(rest) = line.strip_prefix("Serving on http://127.0.0.1:") {
+            port_used = rest
+                .split('/')
+                .next()
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(port);
+            break;
+        }
+    }
+    std::thread::spawn(move || for _ in lines {});
+    Server {
+        child,
+        port: port_used,
+    }
+}
+
+/// A raw HTTP/1.0 request: (status, headers, body).
+fn get(port: u16, method: &str, path: &str) -> (u16, String, Vec<u8>) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    write!(s, "{method} {path} HTTP/1.0\r\nHost: localhost\r\n\r\n").expect("send");
+    let mut raw = Vec::new();
+    let _ = s.read_to_end(&mut raw);
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or(raw.len());
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    (
+        status,
+        head,
+        raw.get(split + 4..).unwrap_or_default().to_vec(),
+    )
+}
+
+fn text(port: u16, path: &str) -> String {
+    String::from_utf8_lossy(&get(port, "GET", path).2).into_owned()
+}
+
+/// Waits until `f` holds, or fails after `limit`.
+fn eventually(limit: Duration, what: &str, mut f: impl FnMut() -> bool) {
+    let deadline = Instant::now() + limit;
+    while Instant::now() < deadline {
+        if f() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("{what} did not happen within {limit:?}");
+}
+
+#[test]
+fn the_server_reloads_shows_problems_and_recovers() {
+    let site = SiteTest::fixture("basic");
+    let server = start(&site);
+    let page = "/tool-a/minimal-entry/";
+    assert!(text(server.port, page).contains("Try again."));
+
+    // Live reload: an event stream that says `reload` after a change.
+    let mut events = TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
+    write!(
+        events,
+        "GET /__errdex/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
+    )
+    .expect("send");
+    events
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    let mut reader = BufReader::new(events);
+    let mut line = String::new();
+    while !line.starts_with(": connected") {
+        line.clear();
+        reader.read_line(&mut line).expect("stream");
+    }
+    let minimal = site.read("content/tool-a/minimal-entry.md");
+    let saved = Instant::now();
+    site.write(
+        "content/tool-a/minimal-entry.md",
+        &minimal.replace("quick_fix: Try again.", "quick_fix: Try once more."),
+    );
+    loop {
+        line.clear();
+        reader.read_line(&mut line).expect("an event within 10 s");
+        if line.starts_with("event: reload") {
+            break;
+        }
+    }
+    assert!(
+        saved.elapsed() < Duration::from_secs(5),
+        "reload took {:?}",
+        saved.elapsed()
+    );
+    assert!(text(server.port, page).contains("Try once more."));
+    assert!(
+        text(server.port, page).contains("/__errdex/events"),
+        "the live-reload script is added"
+    );
+
+    // A broken file: the overlay names the file and line; the last good page keeps serving.
+    site.write(
+        "content/tool-a/minimal-entry.md",
+        "---\ntitle: [broken\n---\n",
+    );
+    eventually(Duration::from_secs(10), "the problems overlay", || {
+        text(server.port, page).contains("content/tool-a/minimal-entry.md:2:8")
+    });
+    assert!(text(server.port, page).contains("Try once more."));
+    site.write("content/tool-a/minimal-entry.md", &minimal);
+    eventually(Duration::from_secs(10), "recovery", || {
+        let t = text(server.port, page);
+        t.contains("Try again.") && t.contains("__errdexProblems = null")
+    });
+}
+
+#[test]
+fn the_server_serves_only_the_site_with_the_right_types_to_many_clients() {
+    let site = SiteTest::fixture("basic");
+    let server = start(&site);
+    let port = server.port;
+    for bad in [
+        "/../site.yaml",
+        "/%2e%2e/site.yaml",
+        "/%2E%2E/%2E%2E/etc/passwd",
+        "/..%2f..%2fetc%2fpasswd",
+        "/content/tool-a/minimal-entry.md",
+        "/site.yaml",
+    ] {
+        assert_eq!(get(port, "GET", bad).0, 404, "{bad}");
+    }
+    let (status, head, body) = get(port, "GET", "/");
+    assert_eq!(status, 200);
+    assert!(
+        head.to_lowercase()
+            .contains("content-type: text/html; charset=utf-8"),
+        "{head}"
+    );
+    let html = String::from_utf8_lossy(&body).into_owned();
+    let css = html
+        .split("href=\"/style.")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .expect("stylesheet");
+    let (_, head, _) = get(port, "GET", &format!("/style.{css}"));
+    assert!(
+        head.to_lowercase().contains("content-type: text/css"),
+        "{head}"
+    );
+    assert!(
+        get(port, "GET", "/sitemap.xml")
+            .1
+            .to_lowercase()
+            .contains("application/xml")
+    );
+    assert!(
+        get(port, "GET", "/search/manifest.json")
+            .1
+            .to_lowercase()
+            .contains("application/json")
+    );
+    let (status, _, body) = get(port, "HEAD", "/");
+    assert_eq!((status, body.len()), (200, 0));
+    assert_eq!(get(port, "GET", "/no/such/page/").0, 404);
+
+    // Fifty clients at once, one of them holding the live-reload stream open.
+    let _stream = TcpStream::connect(("127.0.0.1", port)).and_then(|mut s| {
+        write!(s, "GET /__errdex/events HTTP/1.1\r\nHost: x\r\n\r\n")?;
+        Ok(s)
+    });
+    let started = Instant::now();
+    let handles: Vec<_> = (0..50)
+        .map(|i| {
+            std::thread::spawn(move || {
+                get(
+                    port,
+                    "GET",
+                    if i % 2 == 0 {
+                        "/"
+                    } else {
+                        "/tool-a/full-entry/"
+                    },
+                )
+                .0
+            })
+        })
+        .collect();
+    for h in handles {
+        assert_eq!(h.join().expect("client"), 200);
+    }
+    assert!(started.elapsed() < Duration::from_secs(20));
+}
