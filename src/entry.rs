@@ -122,6 +122,8 @@ pub struct Entry {
     pub links: Vec<Located<String>>,
     /// Where the signature is written, for the duplicate-signature warning.
     pub signature_location: Location,
+    /// The ids of the body's headings on the page (for checking links to `#anchors`).
+    pub heading_ids: Vec<String>,
 }
 
 /// Every field an entry (or a tool folder's `defaults`) may hold, as written, with positions.
@@ -770,6 +772,7 @@ fn into_entry(path: &Path, f: Fields, body: &str, links: Vec<Located<String>>) -
         tags: f.tags.unwrap_or_default(),
         aliases: f.aliases.unwrap_or_default(),
         draft: f.draft.unwrap_or(false),
+        heading_ids: markdown::heading_ids(body, &mut crate::site::reserved_ids()),
         body: body.to_string(),
         links,
         signature_location,

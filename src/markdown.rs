@@ -202,6 +202,40 @@ fn plain_of(events: &[Event]) -> String {
     s
 }
 
+/// The ids `render_body` gives the body's headings, without rendering it (for link checks).
+pub fn heading_ids(markdown: &str, taken: &mut Vec<String>) -> Vec<String> {
+    let mut ids = Vec::new();
+    let mut text: Option<String> = None;
+    for event in Parser::new_ext(markdown, options()) {
+        match event {
+            Event::Start(Tag::Heading { .. }) => text = Some(String::new()),
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some(t) = text.take() {
+                    ids.push(unique_id(slugify(&t), taken));
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(buf) = text.as_mut() {
+                    buf.push_str(&t);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some(buf) = text.as_mut() {
+                    buf.push(' ');
+                }
+            }
+            // Raw HTML in a heading is shown as text by render_body.
+            Event::Html(t) | Event::InlineHtml(t) => {
+                if let Some(buf) = text.as_mut() {
+                    buf.push_str(&t);
+                }
+            }
+            _ => {}
+        }
+    }
+    ids
+}
+
 /// Renders an inline field (one line of Markdown) without the wrapping `<p>`.
 pub fn render_inline(markdown: &str, base_path: &str) -> String {
     let events = safe_events(Parser::new_ext(markdown, options()), base_path).filter(|e| {
@@ -274,6 +308,21 @@ mod tests {
         assert!(r.html.contains(r#"<h2 id="what-this-error-means">"#));
         assert!(r.html.contains(r#"<h2 id="faq-2">"#));
         assert_eq!(r.headings[0].text, "What this error means");
+    }
+
+    #[test]
+    fn heading_ids_match_the_rendered_ones() {
+        let md = "## What `this` means\n\n## What `this` means\n\n### A *b* <i>c</i>\n";
+        let rendered = render_body(md, "/", &mut vec!["faq".into()]);
+        let ids = heading_ids(md, &mut vec!["faq".into()]);
+        assert_eq!(
+            ids,
+            rendered
+                .headings
+                .iter()
+                .map(|h| h.id.clone())
+                .collect::<Vec<_>>()
+        );
     }
 
     #[test]

@@ -34,13 +34,16 @@ pub enum Change {
     Failed,
 }
 
+/// Output files by path.
+pub type Pages = BTreeMap<String, Arc<Vec<u8>>>;
+
 /// The last good site, in memory.
 pub struct Rebuild {
     project: Project,
     load: LoadOptions,
     cache: ParseCache,
     /// Every output file of the last good build, by path.
-    pub pages: BTreeMap<String, Arc<Vec<u8>>>,
+    pub pages: Pages,
     /// The diagnostics of the last attempt.
     pub diagnostics: Vec<Diagnostic>,
     /// What other pages show of each entry, hashed.
@@ -151,7 +154,7 @@ impl Rebuild {
 
     /// Applies a change to `paths`. `ready` is called once the pages a reader is looking at are
     /// current, before slower work (the search index) finishes.
-    pub fn update(&mut self, paths: &[PathBuf], ready: &mut dyn FnMut(&Change)) -> Change {
+    pub fn update(&mut self, paths: &[PathBuf], ready: &mut dyn FnMut(&Change, &Pages)) -> Change {
         let content = self.project.content_dir();
         let relevant = self.really_changed(paths);
         if relevant.is_empty() {
@@ -171,16 +174,18 @@ impl Rebuild {
                 self.cache.clear();
             }
             let change = self.full();
-            ready(&change);
+            ready(&change, &self.pages);
             return change;
         }
+        let started = std::time::Instant::now();
         let (site, diagnostics) =
             crate::site::load_cached(&self.project, &self.load, &mut self.cache);
+        crate::timing("serve: load with cached parses", started);
         let mut diagnostics = diagnostics;
         crate::diagnostic::sort(&mut diagnostics);
         self.diagnostics = diagnostics;
         let Some(site) = site.filter(|_| !self.failed()) else {
-            ready(&Change::Failed);
+            ready(&Change::Failed, &self.pages);
             return Change::Failed;
         };
         let ids: Vec<String> = relevant
@@ -195,19 +200,23 @@ impl Rebuild {
         });
         if !same_elsewhere {
             let change = self.full();
-            ready(&change);
+            ready(&change, &self.pages);
             return change;
         }
+        let started = std::time::Instant::now();
         match self.entries_only(&site, &ids) {
             Ok(paths) => {
                 let change = Change::Pages(paths);
-                ready(&change);
+                crate::timing("serve: render the changed pages", started);
+                ready(&change, &self.pages);
+                let started = std::time::Instant::now();
                 self.replace_search_index(&site);
+                crate::timing("serve: search index", started);
                 change
             }
             Err(d) => {
                 self.diagnostics.extend(d);
-                ready(&Change::Failed);
+                ready(&Change::Failed, &self.pages);
                 Change::Failed
             }
         }

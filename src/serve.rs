@@ -154,15 +154,27 @@ fn watch(root: &Path, mut rebuild: Rebuild, shared: &Arc<Shared>) -> Result<(), 
         let mut paths: Vec<PathBuf> = events.into_iter().map(|e| e.path).collect();
         paths.sort();
         paths.dedup();
-        let change = rebuild.update(&paths, &mut |_| {});
+        // Publish as soon as the changed pages are ready (the search index may follow).
+        let change = rebuild.update(&paths, &mut |change, pages| {
+            if *change != Change::Failed {
+                let mut served = shared.site.write().unwrap_or_else(|e| e.into_inner());
+                served.problems = None;
+                served.pages = pages.clone();
+                drop(served);
+                notify(shared);
+            }
+        });
         if change != Change::Nothing {
+            // Now with the search index too; or, after a failed change, its problems.
             let mut served = shared.site.write().unwrap_or_else(|e| e.into_inner());
             served.problems = problems_text(&rebuild);
             if change != Change::Failed {
                 served.pages = rebuild.pages.clone();
             }
             drop(served);
-            notify(shared);
+            if change == Change::Failed {
+                notify(shared);
+            }
             let what = match &change {
                 Change::Pages(p) => format!("{} page(s)", p.len()),
                 Change::Site => "the site".into(),

@@ -246,32 +246,33 @@ pub fn load_cached(
     let no_defaults = Defaults::default();
     let stale_after_days = config.stale_after_days;
     let known = &cache.files;
-    let parsed: Vec<(Option<FileStamp>, ParsedFile)> = files_entries
+    // (stamp, result, freshly parsed)
+    let parsed: Vec<(Option<FileStamp>, ParsedFile, bool)> = files_entries
         .par_iter()
         .map(|(tool, slug, path)| {
             let now = stamp(path);
             if let (Some(now), Some((then, result))) = (now, known.get(path))
                 && now == *then
             {
-                return (Some(now), result.clone());
+                return (Some(now), result.clone(), false);
             }
             let cx = ParseContext {
                 defaults: defaults.get(tool).unwrap_or(&no_defaults),
                 today,
                 stale_after_days,
             };
-            (now, parse_file(project, path, (tool, slug), &cx))
+            (now, parse_file(project, path, (tool, slug), &cx), true)
         })
         .collect();
-    for ((_, _, path), (now, result)) in files_entries.iter().zip(&parsed) {
-        if let Some(now) = now {
+    let present: std::collections::HashSet<&PathBuf> =
+        files_entries.iter().map(|(_, _, p)| p).collect();
+    cache.files.retain(|p, _| present.contains(p));
+    for ((_, _, path), (now, result, fresh)) in files_entries.iter().zip(&parsed) {
+        if let (Some(now), true) = (now, fresh) {
             cache.files.insert(path.clone(), (*now, result.clone()));
         }
     }
-    cache
-        .files
-        .retain(|p, _| files_entries.iter().any(|(_, _, q)| q == p));
-    let parsed: Vec<ParsedFile> = parsed.into_iter().map(|(_, r)| r).collect();
+    let parsed: Vec<ParsedFile> = parsed.into_iter().map(|(_, r, _)| r).collect();
     let mut entries = Vec::with_capacity(parsed.len());
     let mut failed_ids = Vec::new();
     let mut failed_refs = Vec::new();
@@ -533,14 +534,12 @@ pub fn resolve_link(from_id: &str, url: &str) -> Option<(String, Option<String>)
 
 /// The anchors an entry page has: its fixed sections and its body's headings.
 pub fn page_anchors(entry: &Entry, has_related: bool) -> Vec<String> {
-    let mut taken = reserved_ids();
-    let rendered = markdown::render_body(&entry.body, "/", &mut taken);
     let mut anchors: Vec<String> = present_sections(entry, has_related)
         .iter()
         .map(|s| s.to_string())
         .collect();
     anchors.push("facts".into());
-    anchors.extend(rendered.headings.into_iter().map(|h| h.id));
+    anchors.extend(entry.heading_ids.iter().cloned());
     anchors
 }
 

@@ -29,7 +29,7 @@ fn edit(site: &SiteTest, rebuild: &mut Rebuild, rel: &str, text: Option<&str>) -
             site
         }
     };
-    rebuild.update(&[path], &mut |_| {})
+    rebuild.update(&[path], &mut |_, _| {})
 }
 
 fn assert_same_as_full_build(site: &SiteTest, rebuild: &Rebuild, step: &str) {
