@@ -8,7 +8,9 @@
 //! renders the whole site, still reusing every unchanged parse. Either way the result is the
 //! same, byte for byte, as a full `build` (a test holds it to that).
 //!
-//! A change with errors keeps the last good pages; its diagnostics say what to fix.
+//! A change with errors keeps the last good pages; its diagnostics say what to fix. After an
+//! entry-only change the search index is rebuilt by [`Rebuild::refresh_search`] once changes
+//! pause, so the page a reader looks at reloads first.
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
@@ -50,6 +52,9 @@ pub struct Rebuild {
     shown: HashMap<String, u64>,
     /// Paths of entry files, by id.
     files: HashMap<PathBuf, String>,
+    /// The site whose search index is still to be rebuilt, after an entry-only change.
+    stale_search: Option<Site>,
+    generation: u64,
     /// Modification time and size of every site file, so that events which change nothing
     /// (a file read, touched to the same content by a tool) cause no rebuild.
     stamps: HashMap<PathBuf, Option<(Option<std::time::SystemTime>, u64)>>,
@@ -69,6 +74,8 @@ impl Rebuild {
             shown: HashMap::new(),
             files: HashMap::new(),
             stamps: HashMap::new(),
+            stale_search: None,
+            generation: 0,
         };
         for dir in [
             r.project.content_dir(),
@@ -133,6 +140,7 @@ impl Rebuild {
             .into_iter()
             .map(|p| (p.path, Arc::new(p.content)))
             .collect();
+        self.stale_search = None;
         if let Some(site) = &site {
             self.remember(site);
         }
@@ -155,6 +163,14 @@ impl Rebuild {
     /// Applies a change to `paths`. `ready` is called once the pages a reader is looking at are
     /// current, before slower work (the search index) finishes.
     pub fn update(&mut self, paths: &[PathBuf], ready: &mut dyn FnMut(&Change, &Pages)) -> Change {
+        let change = self.apply(paths, ready);
+        if change != Change::Nothing {
+            self.generation += 1;
+        }
+        change
+    }
+
+    fn apply(&mut self, paths: &[PathBuf], ready: &mut dyn FnMut(&Change, &Pages)) -> Change {
         let content = self.project.content_dir();
         let relevant = self.really_changed(paths);
         if relevant.is_empty() {
@@ -209,9 +225,9 @@ impl Rebuild {
                 let change = Change::Pages(paths);
                 crate::timing("serve: render the changed pages", started);
                 ready(&change, &self.pages);
-                let started = std::time::Instant::now();
-                self.replace_search_index(&site);
-                crate::timing("serve: search index", started);
+                // The search index is brought up to date by `refresh_search`, when the
+                // changes pause (it takes longer than the page).
+                self.stale_search = Some(site);
                 change
             }
             Err(d) => {
@@ -236,11 +252,35 @@ impl Rebuild {
         Ok(self.insert(pages))
     }
 
-    fn replace_search_index(&mut self, site: &Site) {
+    /// True when pages were re-rendered but the search index not yet.
+    pub fn search_is_stale(&self) -> bool {
+        self.stale_search.is_some()
+    }
+
+    /// Rebuilds the search index after entry-only changes; the pages then equal a full build.
+    pub fn refresh_search(&mut self) {
+        if let Some(site) = self.stale_search.take() {
+            let files = crate::search_files(&site);
+            self.install_search(files);
+        }
+    }
+
+    /// The site whose index is out of date, to index elsewhere (a background thread); hand the
+    /// files back with [`Rebuild::install_search`] unless another change came meanwhile.
+    pub fn take_stale_search(&mut self) -> Option<(u64, Site)> {
+        self.stale_search.take().map(|s| (self.generation, s))
+    }
+
+    /// Puts a freshly built search index in place of the old one.
+    pub fn install_search(&mut self, files: Vec<Page>) {
         self.pages
             .retain(|path, _| !path.starts_with("search/") || path == "search/index.html");
-        let files = crate::search_files(site);
         self.insert(files);
+    }
+
+    /// Bumped by every change that renders something.
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 
     fn insert(&mut self, pages: Vec<Page>) -> Vec<String> {

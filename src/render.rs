@@ -1195,7 +1195,7 @@ impl<'a> Renderer<'a> {
 
     /// Entries by date, newest first (ties by id).
     fn recent(&self) -> Vec<&Entry> {
-        let mut recent: Vec<&Entry> = self.site.entries.iter().collect();
+        let mut recent: Vec<&Entry> = self.site.entries.iter().map(|e| &**e).collect();
         recent.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.id.cmp(&b.id)));
         recent
     }

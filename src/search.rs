@@ -195,7 +195,7 @@ fn add_field(counts: &mut HashMap<String, f64>, length: &mut f64, text: &str, we
 impl Index {
     /// Indexes the entries (sorted by id), with URLs under `base_path`.
     pub fn build(
-        entries: &[Entry],
+        entries: &[std::sync::Arc<Entry>],
         tool_titles: &BTreeMap<String, String>,
         base_path: &str,
     ) -> Index {

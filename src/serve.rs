@@ -53,6 +53,12 @@ struct Served {
     problems: Option<String>,
 }
 
+/// What the watch loop hears: file changes, or a search index built in the background.
+enum Message {
+    Files(notify_debouncer_mini::DebounceEventResult),
+    Search(u64, Vec<crate::render::Page>),
+}
+
 /// The script added to pages in serve (never in build output).
 const LIVE_RELOAD: &str = include_str!("../static/livereload.js");
 
@@ -137,9 +143,15 @@ fn problems_text(rebuild: &Rebuild) -> Option<String> {
 
 /// Watches the site and applies each debounced batch of changes.
 fn watch(root: &Path, mut rebuild: Rebuild, shared: &Arc<Shared>) -> Result<(), ServeError> {
-    let (tx, rx) = std::sync::mpsc::channel();
-    let mut debouncer = notify_debouncer_mini::new_debouncer(Duration::from_millis(30), tx)
-        .map_err(|e| watch_error(root, &e))?;
+    let (tx, rx) = std::sync::mpsc::channel::<Message>();
+    let fs_tx = tx.clone();
+    let mut debouncer = notify_debouncer_mini::new_debouncer(
+        Duration::from_millis(30),
+        move |result: notify_debouncer_mini::DebounceEventResult| {
+            let _ = fs_tx.send(Message::Files(result));
+        },
+    )
+    .map_err(|e| watch_error(root, &e))?;
     let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     debouncer
         .watcher()
@@ -148,7 +160,30 @@ fn watch(root: &Path, mut rebuild: Rebuild, shared: &Arc<Shared>) -> Result<(), 
             notify_debouncer_mini::notify::RecursiveMode::Recursive,
         )
         .map_err(|e| watch_error(&root, &e))?;
-    for batch in rx {
+    loop {
+        let batch = match rx.recv_timeout(Duration::from_millis(150)) {
+            Ok(Message::Files(batch)) => batch,
+            Ok(Message::Search(generation, files)) => {
+                // Only if no change came while it was being built.
+                if generation == rebuild.generation() {
+                    rebuild.install_search(files);
+                    let mut served = shared.site.write().unwrap_or_else(|e| e.into_inner());
+                    served.pages = rebuild.pages.clone();
+                }
+                continue;
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                // Changes paused: rebuild the search index on another thread.
+                if let Some((generation, site)) = rebuild.take_stale_search() {
+                    let tx = tx.clone();
+                    std::thread::spawn(move || {
+                        let _ = tx.send(Message::Search(generation, crate::search_files(&site)));
+                    });
+                }
+                continue;
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+        };
         let Ok(events) = batch else { continue };
         let started = Instant::now();
         let mut paths: Vec<PathBuf> = events.into_iter().map(|e| e.path).collect();

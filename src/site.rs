@@ -6,6 +6,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use jiff::civil::Date;
 use rayon::prelude::*;
@@ -28,8 +29,8 @@ pub struct Site {
     pub config: Config,
     /// Sorted by slug.
     pub tools: Vec<Tool>,
-    /// Sorted by id.
-    pub entries: Vec<Entry>,
+    /// Sorted by id. Shared, so that `serve` reuses unchanged entries without copying them.
+    pub entries: Vec<Arc<Entry>>,
     /// How many entry files were read, including those that failed or are drafts left out.
     pub files_read: usize,
     /// Ids of entry files that failed to parse: links to them are not reported as broken
@@ -47,7 +48,7 @@ pub struct Site {
 const MAX_RELATED: usize = 6;
 
 /// Computes every entry's related errors at once, with indexes by code and by (kind, tool).
-fn related_errors(entries: &[Entry]) -> Vec<Vec<usize>> {
+fn related_errors(entries: &[Arc<Entry>]) -> Vec<Vec<usize>> {
     let position: HashMap<&str, usize> = entries
         .iter()
         .enumerate()
@@ -171,7 +172,7 @@ pub struct ParseCache {
 }
 
 type FileStamp = (Option<std::time::SystemTime>, u64);
-type ParsedFile = (Option<Entry>, Option<entry::Refs>, Vec<Diagnostic>);
+type ParsedFile = (Option<Arc<Entry>>, Option<entry::Refs>, Vec<Diagnostic>);
 
 impl ParseCache {
     pub fn clear(&mut self) {
@@ -199,7 +200,7 @@ fn parse_file(
     let entry = parsed.entry.map(|mut e| {
         e.id = format!("{tool}/{slug}");
         e.tool = tool.to_string();
-        e
+        Arc::new(e)
     });
     (entry, parsed.refs, parsed.diagnostics)
 }
@@ -546,7 +547,7 @@ pub fn page_anchors(entry: &Entry, has_related: bool) -> Vec<String> {
 fn cross_checks(site: &Site) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let ids: Vec<&str> = site.entries.iter().map(|e| e.id.as_str()).collect();
-    let by_id: HashMap<&str, &Entry> = site.entries.iter().map(|e| (e.id.as_str(), e)).collect();
+    let by_id: HashMap<&str, &Entry> = site.entries.iter().map(|e| (e.id.as_str(), &**e)).collect();
 
     // URLs: every entry's own and its aliases must be unique.
     let mut urls: HashMap<String, &str> = HashMap::new();

@@ -29,7 +29,9 @@ fn edit(site: &SiteTest, rebuild: &mut Rebuild, rel: &str, text: Option<&str>) -
             site
         }
     };
-    rebuild.update(&[path], &mut |_, _| {})
+    let change = rebuild.update(&[path], &mut |_, _| {});
+    rebuild.refresh_search();
+    change
 }
 
 fn assert_same_as_full_build(site: &SiteTest, rebuild: &Rebuild, step: &str) {
