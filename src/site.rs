@@ -219,7 +219,9 @@ pub fn load_cached(
         config.base_url = url.clone();
     }
     let today = options.today.unwrap_or_else(entry::today);
+    let started = std::time::Instant::now();
     let files = discover(project);
+    crate::timing("discover", started);
     let files_entries = files.entries;
     let mut diagnostics = files.problems;
 
@@ -246,6 +248,7 @@ pub fn load_cached(
 
     let no_defaults = Defaults::default();
     let stale_after_days = config.stale_after_days;
+    let started = std::time::Instant::now();
     let known = &cache.files;
     // (stamp, result, freshly parsed)
     let parsed: Vec<(Option<FileStamp>, ParsedFile, bool)> = files_entries
@@ -274,6 +277,7 @@ pub fn load_cached(
         }
     }
     let parsed: Vec<ParsedFile> = parsed.into_iter().map(|(_, r, _)| r).collect();
+    crate::timing("parse (or reuse) entries", started);
     let mut entries = Vec::with_capacity(parsed.len());
     let mut failed_ids = Vec::new();
     let mut failed_refs = Vec::new();
@@ -318,10 +322,12 @@ pub fn load_cached(
         failed_refs,
         related: Vec::new(),
     };
+    let started = std::time::Instant::now();
     let site = Site {
         related: related_errors(&site.entries),
         ..site
     };
+    crate::timing("related errors", started);
     let started = std::time::Instant::now();
     diagnostics.extend(cross_checks(&site));
     crate::timing("cross-entry checks", started);
