@@ -250,7 +250,8 @@ pub struct SiteView {
     pub theme_script: String,
     /// The Atom feed's URL: `/atom.xml`.
     pub feed_url: String,
-    /// The search index's URL (root-relative, fingerprinted), read by the search script.
+    /// The search manifest's URL (`/search/manifest.json`, not fingerprinted), which names the
+    /// fingerprinted index; read by the search script.
     pub search_index: String,
     /// The search page's URL: `/search/`.
     pub search_url: String,

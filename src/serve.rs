@@ -356,11 +356,17 @@ fn page(shared: &Shared, url_path: &str) -> tiny_http::Response<Body> {
 
 fn not_found(shared: &Shared) -> tiny_http::Response<Body> {
     let served = shared.site.read().unwrap_or_else(|e| e.into_inner());
+    let problems = served.problems.clone();
     match served.pages.get("404.html").cloned() {
         Some(bytes) => {
-            let problems = served.problems.clone();
             drop(served);
             respond_file("404.html", &bytes, 404, problems.as_deref())
+        }
+        // No good build yet: a blank page that shows the problems and reloads once they are fixed.
+        None if problems.is_some() => {
+            drop(served);
+            let blank = b"<!doctype html><html lang=en><meta charset=utf-8><title>errdex: errors</title><body></body></html>";
+            respond_file("index.html", blank, 503, problems.as_deref())
         }
         None => plain(404, "not found"),
     }

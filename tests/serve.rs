@@ -368,3 +368,26 @@ fn the_server_serves_only_the_site_with_the_right_types_to_many_clients() {
     }
     assert!(started.elapsed() < Duration::from_secs(20));
 }
+
+#[test]
+fn a_site_broken_at_start_shows_its_problems_then_comes_up() {
+    let site = SiteTest::fixture("basic");
+    let good = site.read("content/tool-a/minimal-entry.md");
+    site.write(
+        "content/tool-a/minimal-entry.md",
+        "---\ntitle: [broken\n---\n",
+    );
+    let server = start(&site);
+    let (status, _, body) = get(server.port, "GET", "/");
+    assert_eq!(status, 503);
+    let body = String::from_utf8_lossy(&body);
+    assert!(
+        body.contains("content/tool-a/minimal-entry.md:2:8"),
+        "{body}"
+    );
+    assert!(body.contains("/__errdex/events"));
+    site.write("content/tool-a/minimal-entry.md", &good);
+    eventually(Duration::from_secs(10), "the site to come up", || {
+        get(server.port, "GET", "/").0 == 200
+    });
+}
