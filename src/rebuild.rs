@@ -54,6 +54,8 @@ pub struct Rebuild {
     files: HashMap<PathBuf, String>,
     /// The site whose search index is still to be rebuilt, after an entry-only change.
     stale_search: Option<Site>,
+    /// The last good site, for the quick path.
+    last_site: Option<Site>,
     generation: u64,
     /// Modification time and size of every site file, so that events which change nothing
     /// (a file read, touched to the same content by a tool) cause no rebuild.
@@ -75,6 +77,7 @@ impl Rebuild {
             files: HashMap::new(),
             stamps: HashMap::new(),
             stale_search: None,
+            last_site: None,
             generation: 0,
         };
         for dir in [
@@ -144,6 +147,7 @@ impl Rebuild {
         if let Some(site) = &site {
             self.remember(site);
         }
+        self.last_site = site;
         Change::Site
     }
 
@@ -194,6 +198,12 @@ impl Rebuild {
             return change;
         }
         let started = std::time::Instant::now();
+        let changed: Vec<PathBuf> = relevant.iter().map(|p| (*p).clone()).collect();
+        if let Some(change) = self.quick(&changed) {
+            crate::timing("serve: quick path", started);
+            ready(&change, &self.pages);
+            return change;
+        }
         let (site, diagnostics) =
             crate::site::load_cached(&self.project, &self.load, &mut self.cache);
         crate::timing("serve: load with cached parses", started);
@@ -227,7 +237,8 @@ impl Rebuild {
                 ready(&change, &self.pages);
                 // The search index is brought up to date by `refresh_search`, when the
                 // changes pause (it takes longer than the page).
-                self.stale_search = Some(site);
+                self.stale_search = Some(site.clone());
+                self.last_site = Some(site);
                 change
             }
             Err(d) => {
@@ -236,6 +247,66 @@ impl Rebuild {
                 Change::Failed
             }
         }
+    }
+
+    /// The quick path: when the only change is to existing, valid entries, in what only their
+    /// own pages show (and not their headings, which other pages may link to), parse just those
+    /// files, check just their links, and render just their pages. `None` means: take the
+    /// general path.
+    fn quick(&mut self, changed: &[PathBuf]) -> Option<Change> {
+        if self.failed() {
+            return None;
+        }
+        let mut site = self.last_site.clone()?;
+        let today = self.load.today.unwrap_or_else(crate::entry::today);
+        let no_defaults = crate::entry::Defaults::default();
+        let mut ids = Vec::new();
+        let mut warnings = Vec::new();
+        let mut parsed_files = Vec::new();
+        for path in changed {
+            let id = self.files.get(path)?.clone();
+            let at = site.entries.binary_search_by(|e| e.id.cmp(&id)).ok()?;
+            let old = site.entries[at].clone();
+            let (_, slug) = id.split_once('/')?;
+            let cx = crate::entry::ParseContext {
+                defaults: site.defaults.get(&old.tool).unwrap_or(&no_defaults),
+                today,
+                stale_after_days: site.config.stale_after_days,
+            };
+            let stamp = crate::site::stamp(path)?;
+            let parsed = crate::site::parse_file(&self.project, path, (&old.tool, slug), &cx);
+            let entry = parsed.0.clone()?;
+            if self.shown.get(&id) != Some(&shown_hash(&entry))
+                || entry.heading_ids != old.heading_ids
+            {
+                return None;
+            }
+            warnings.extend(parsed.2.iter().cloned());
+            parsed_files.push((path.clone(), stamp, parsed));
+            site.entries[at] = entry;
+            ids.push(id);
+        }
+        let paths: Vec<PathBuf> = changed.iter().map(|p| self.project.relative(p)).collect();
+        let mut diagnostics: Vec<Diagnostic> = self
+            .diagnostics
+            .iter()
+            .filter(|d| !paths.contains(&d.path))
+            .cloned()
+            .collect();
+        diagnostics.extend(warnings);
+        diagnostics.extend(crate::site::check_links_of(&site, &ids));
+        if diagnostics.iter().any(|d| d.severity() == Severity::Error) {
+            return None;
+        }
+        crate::diagnostic::sort(&mut diagnostics);
+        let rendered = self.entries_only(&site, &ids).ok()?;
+        for (path, stamp, parsed) in parsed_files {
+            self.cache.put(path, stamp, parsed);
+        }
+        self.diagnostics = diagnostics;
+        self.stale_search = Some(site.clone());
+        self.last_site = Some(site);
+        Some(Change::Pages(rendered))
     }
 
     fn entries_only(

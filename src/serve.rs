@@ -73,6 +73,7 @@ pub fn serve(options: &ServeOptions, on_start: &dyn Fn(&str)) -> Result<(), Serv
         base_url: Some("http://localhost/".into()),
         today: None,
     };
+    let watching = start_watching(&options.root)?;
     let started = Instant::now();
     let rebuild = Rebuild::new(&options.root, load);
     report(&rebuild, started.elapsed());
@@ -93,7 +94,7 @@ pub fn serve(options: &ServeOptions, on_start: &dyn Fn(&str)) -> Result<(), Serv
         std::thread::spawn(move || accept(&server, &shared));
     }
     on_start(&base_url);
-    watch(&options.root, rebuild, &shared)
+    watch(watching, rebuild, &shared)
 }
 
 fn bind(options: &ServeOptions) -> Result<(tiny_http::Server, SocketAddr), ServeError> {
@@ -141,8 +142,15 @@ fn problems_text(rebuild: &Rebuild) -> Option<String> {
     Some(text)
 }
 
-/// Watches the site and applies each debounced batch of changes.
-fn watch(root: &Path, mut rebuild: Rebuild, shared: &Arc<Shared>) -> Result<(), ServeError> {
+/// The file watcher and the channel the watch loop reads.
+struct Watching {
+    _debouncer: notify_debouncer_mini::Debouncer<notify_debouncer_mini::notify::RecommendedWatcher>,
+    tx: std::sync::mpsc::Sender<Message>,
+    rx: std::sync::mpsc::Receiver<Message>,
+}
+
+/// Starts watching before the first build, so that no save is missed.
+fn start_watching(root: &Path) -> Result<Watching, ServeError> {
     let (tx, rx) = std::sync::mpsc::channel::<Message>();
     let fs_tx = tx.clone();
     let mut debouncer = notify_debouncer_mini::new_debouncer(
@@ -160,6 +168,16 @@ fn watch(root: &Path, mut rebuild: Rebuild, shared: &Arc<Shared>) -> Result<(), 
             notify_debouncer_mini::notify::RecursiveMode::Recursive,
         )
         .map_err(|e| watch_error(&root, &e))?;
+    Ok(Watching {
+        _debouncer: debouncer,
+        tx,
+        rx,
+    })
+}
+
+/// Applies each debounced batch of changes.
+fn watch(watching: Watching, mut rebuild: Rebuild, shared: &Arc<Shared>) -> Result<(), ServeError> {
+    let Watching { tx, rx, .. } = &watching;
     loop {
         let batch = match rx.recv_timeout(Duration::from_millis(150)) {
             Ok(Message::Files(batch)) => batch,

@@ -42,6 +42,8 @@ pub struct Site {
     /// `related` list first, then neighbours with the same code, then the same kind in the same
     /// tool; never itself; at most six unless it lists more.
     pub related: Vec<Vec<usize>>,
+    /// Each tool folder's defaults, for parsing one entry again (`serve`).
+    pub defaults: HashMap<String, Defaults>,
 }
 
 /// How many related errors a page shows at most, unless its own list is longer.
@@ -171,22 +173,27 @@ pub struct ParseCache {
     files: HashMap<PathBuf, (FileStamp, ParsedFile)>,
 }
 
-type FileStamp = (Option<std::time::SystemTime>, u64);
-type ParsedFile = (Option<Arc<Entry>>, Option<entry::Refs>, Vec<Diagnostic>);
+pub(crate) type FileStamp = (Option<std::time::SystemTime>, u64);
+pub(crate) type ParsedFile = (Option<Arc<Entry>>, Option<entry::Refs>, Vec<Diagnostic>);
 
 impl ParseCache {
     pub fn clear(&mut self) {
         self.files.clear();
     }
+
+    /// Records a file parsed elsewhere (`serve`'s quick path).
+    pub(crate) fn put(&mut self, path: PathBuf, stamp: FileStamp, parsed: ParsedFile) {
+        self.files.insert(path, (stamp, parsed));
+    }
 }
 
-fn stamp(path: &Path) -> Option<FileStamp> {
+pub(crate) fn stamp(path: &Path) -> Option<FileStamp> {
     let meta = std::fs::metadata(path).ok()?;
     Some((meta.modified().ok(), meta.len()))
 }
 
 /// Reads and parses one entry file, `(tool, slug)` giving its id.
-fn parse_file(
+pub(crate) fn parse_file(
     project: &Project,
     path: &Path,
     (tool, slug): (&str, &str),
@@ -321,6 +328,7 @@ pub fn load_cached(
         failed_ids,
         failed_refs,
         related: Vec::new(),
+        defaults,
     };
     let started = std::time::Instant::now();
     let site = Site {
@@ -550,7 +558,17 @@ pub fn page_anchors(entry: &Entry, has_related: bool) -> Vec<String> {
     anchors
 }
 
+/// The cross-entry checks of the links and related ids of the entries `ids` only (for `serve`,
+/// when nothing else can have changed).
+pub fn check_links_of(site: &Site, ids: &[String]) -> Vec<Diagnostic> {
+    cross_checks_of(site, Some(ids))
+}
+
 fn cross_checks(site: &Site) -> Vec<Diagnostic> {
+    cross_checks_of(site, None)
+}
+
+fn cross_checks_of(site: &Site, only: Option<&[String]>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let ids: Vec<&str> = site.entries.iter().map(|e| e.id.as_str()).collect();
     let by_id: HashMap<&str, &Entry> = site.entries.iter().map(|e| (e.id.as_str(), &**e)).collect();
@@ -578,7 +596,7 @@ fn cross_checks(site: &Site) -> Vec<Diagnostic> {
             urls.insert(format!("/tag/{}/", markdown::slugify(tag)), "a tag page");
         }
     }
-    for e in &site.entries {
+    for e in site.entries.iter().filter(|_| only.is_none()) {
         for alias in &e.aliases {
             let url = normalize_site_path(&alias.value);
             let last = url
@@ -630,7 +648,8 @@ fn cross_checks(site: &Site) -> Vec<Diagnostic> {
             site.failed_refs
                 .iter()
                 .map(|(id, path, r)| (id.as_str(), path.as_path(), &r.related, &r.links, None)),
-        );
+        )
+        .filter(|(id, ..)| only.is_none_or(|ids| ids.iter().any(|i| i == id)));
     for (id, file, related, links, entry) in sources {
         for r in related {
             if !by_id.contains_key(r.value.as_str()) && !site.failed_ids.contains(&r.value) {
@@ -705,7 +724,7 @@ fn cross_checks(site: &Site) -> Vec<Diagnostic> {
     }
 
     let mut signatures: HashMap<&str, &str> = HashMap::new();
-    for e in &site.entries {
+    for e in site.entries.iter().filter(|_| only.is_none()) {
         if let Some(other) = signatures.get(e.signature.as_str()) {
             out.push(at(
                 &e.path,

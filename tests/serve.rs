@@ -50,6 +50,10 @@ fn assert_same_as_full_build(site: &SiteTest, rebuild: &Rebuild, step: &str) {
     for ((path, a), (_, b)) in incremental.iter().zip(&fresh) {
         assert!(a == b, "{step}: {path} differs from a full build");
     }
+    assert_eq!(
+        rebuild.diagnostics, full.diagnostics,
+        "{step}: diagnostics differ"
+    );
 }
 
 #[test]
@@ -59,7 +63,29 @@ fn incremental_rebuilds_equal_a_full_build_after_a_series_of_edits() {
     assert!(!rebuild.failed(), "{:?}", rebuild.diagnostics);
     let minimal = site.read("content/tool-a/minimal-entry.md");
 
-    // A quick fix: only that page (and the search index) is rendered again.
+    // A quick fix: only that page (and the search index) is rendered again, and a warning
+    // (a placeholder) appears as a full check would report it.
+    let placeholder = minimal.replace(
+        "quick_fix: Try again.",
+        "quick_fix: 'TODO: the first thing to try'",
+    );
+    let change = edit(
+        &site,
+        &mut rebuild,
+        "content/tool-a/minimal-entry.md",
+        Some(&placeholder),
+    );
+    assert_eq!(
+        change,
+        Change::Pages(vec!["tool-a/minimal-entry/index.html".into()])
+    );
+    assert!(
+        rebuild
+            .diagnostics
+            .iter()
+            .any(|d| d.problem.code().0 == "W004")
+    );
+    assert_same_as_full_build(&site, &rebuild, "placeholder");
     let change = edit(
         &site,
         &mut rebuild,
