@@ -41,9 +41,40 @@ pub struct Site {
     /// For each entry (same order), its related errors as positions in `entries`: its own
     /// `related` list first, then neighbours with the same code, then the same kind in the same
     /// tool; never itself; at most six unless it lists more.
-    pub related: Vec<Vec<usize>>,
+    pub related: Arc<Vec<Vec<usize>>>,
     /// Each tool folder's defaults, for parsing one entry again (`serve`).
     pub defaults: HashMap<String, Defaults>,
+    /// Every page's URL (home, search, tools, entries, taxonomies) and what it is.
+    pub page_urls: Arc<HashMap<String, String>>,
+}
+
+/// The URLs of the pages a site has, and what each is (aliases not included).
+fn page_urls(tools: &[Tool], entries: &[Arc<Entry>]) -> HashMap<String, String> {
+    let mut urls: HashMap<String, String> = HashMap::new();
+    urls.insert("/".into(), "the home page".into());
+    urls.insert("/search/".into(), "the search page".into());
+    for t in tools {
+        urls.insert(format!("/{}/", t.slug), "a tool page".into());
+    }
+    for e in entries {
+        urls.insert(format!("/{}/", e.id), e.id.clone());
+        let category = format!("/category/{}/", markdown::slugify(&e.category));
+        urls.entry(category)
+            .or_insert_with(|| "a category page".into());
+        if let Some(code) = &e.code {
+            let url = format!("/code/{}/", markdown::slugify(code));
+            urls.entry(url).or_insert_with(|| "a code page".into());
+        }
+        if let Some(kind) = e.kind {
+            let url = format!("/kind/{}/", kind.as_str());
+            urls.entry(url).or_insert_with(|| "a kind page".into());
+        }
+        for tag in &e.tags {
+            let url = format!("/tag/{}/", markdown::slugify(tag));
+            urls.entry(url).or_insert_with(|| "a tag page".into());
+        }
+    }
+    urls
 }
 
 /// How many related errors a page shows at most, unless its own list is longer.
@@ -327,12 +358,14 @@ pub fn load_cached(
         files_read: files_entries.len(),
         failed_ids,
         failed_refs,
-        related: Vec::new(),
+        related: Arc::new(Vec::new()),
         defaults,
+        page_urls: Arc::new(HashMap::new()),
     };
     let started = std::time::Instant::now();
     let site = Site {
-        related: related_errors(&site.entries),
+        related: Arc::new(related_errors(&site.entries)),
+        page_urls: Arc::new(page_urls(&site.tools, &site.entries)),
         ..site
     };
     crate::timing("related errors", started);
@@ -573,30 +606,10 @@ fn cross_checks_of(site: &Site, only: Option<&[String]>) -> Vec<Diagnostic> {
     let ids: Vec<&str> = site.entries.iter().map(|e| e.id.as_str()).collect();
     let by_id: HashMap<&str, &Entry> = site.entries.iter().map(|e| (e.id.as_str(), &**e)).collect();
 
-    // URLs: every entry's own and its aliases must be unique.
-    let mut urls: HashMap<String, &str> = HashMap::new();
-    urls.insert("/".into(), "the home page");
-    urls.insert("/search/".into(), "the search page");
-    for t in &site.tools {
-        urls.insert(format!("/{}/", t.slug), "a tool page");
-    }
+    // URLs: every page's own, and aliases, which must not take one.
+    let pages = &site.page_urls;
+    let mut alias_urls: HashMap<String, &str> = HashMap::new();
     for e in &site.entries {
-        urls.insert(format!("/{}/", e.id), &e.id);
-        urls.insert(
-            format!("/category/{}/", markdown::slugify(&e.category)),
-            "a category page",
-        );
-        if let Some(code) = &e.code {
-            urls.insert(format!("/code/{}/", markdown::slugify(code)), "a code page");
-        }
-        if let Some(kind) = e.kind {
-            urls.insert(format!("/kind/{}/", kind.as_str()), "a kind page");
-        }
-        for tag in &e.tags {
-            urls.insert(format!("/tag/{}/", markdown::slugify(tag)), "a tag page");
-        }
-    }
-    for e in site.entries.iter().filter(|_| only.is_none()) {
         for alias in &e.aliases {
             let url = normalize_site_path(&alias.value);
             let last = url
@@ -604,31 +617,41 @@ fn cross_checks_of(site: &Site, only: Option<&[String]>) -> Vec<Diagnostic> {
                 .rsplit('/')
                 .next()
                 .unwrap_or_default();
+            let report = only.is_none();
             if !alias.value.starts_with('/') || alias.value.contains("://") || last.contains('.') {
-                out.push(at(
-                    &e.path,
-                    alias.location.clone(),
-                    Problem::BadUrl {
-                        url: alias.value.clone(),
-                        detail: "an alias is a page path such as `/old/path/`".into(),
-                    },
-                ));
+                if report {
+                    out.push(at(
+                        &e.path,
+                        alias.location.clone(),
+                        Problem::BadUrl {
+                            url: alias.value.clone(),
+                            detail: "an alias is a page path such as `/old/path/`".into(),
+                        },
+                    ));
+                }
                 continue;
             }
-            if let Some(other) = urls.get(&url) {
-                out.push(at(
+            let taken = pages
+                .get(&url)
+                .map(String::as_str)
+                .or(alias_urls.get(&url).copied());
+            match taken {
+                Some(other) if report => out.push(at(
                     &e.path,
                     alias.location.clone(),
                     Problem::UrlCollision {
                         url: url.clone(),
                         other: other.to_string(),
                     },
-                ));
-            } else {
-                urls.insert(url, &e.id);
+                )),
+                Some(_) => {}
+                None => {
+                    alias_urls.insert(url, &e.id);
+                }
             }
         }
     }
+    let is_site_page = |url: &str| pages.contains_key(url) || alias_urls.contains_key(url);
 
     let mut anchors = Anchors::new(site);
     // Entries, and files with errors (whose links are checked all the same).
@@ -681,10 +704,7 @@ fn cross_checks_of(site: &Site, only: Option<&[String]>) -> Vec<Diagnostic> {
                     .rsplit('/')
                     .next()
                     .is_some_and(|last| last.contains('.'));
-                if path.starts_with('/')
-                    && is_page
-                    && !urls.contains_key(&normalize_site_path(path))
-                {
+                if path.starts_with('/') && is_page && !is_site_page(&normalize_site_path(path)) {
                     out.push(at(
                         file,
                         link.location.clone(),
@@ -704,7 +724,7 @@ fn cross_checks_of(site: &Site, only: Option<&[String]>) -> Vec<Diagnostic> {
             match by_id.get(target.as_str()) {
                 None if site.failed_ids.contains(&target) => {}
                 // An alias or another page of the site at that path.
-                None if urls.contains_key(&normalize_site_path(link_path(&link.value))) => {}
+                None if is_site_page(&normalize_site_path(link_path(&link.value))) => {}
                 None => out.push(at(
                     file,
                     link.location.clone(),
