@@ -153,8 +153,10 @@ struct Watching {
 fn start_watching(root: &Path) -> Result<Watching, ServeError> {
     let (tx, rx) = std::sync::mpsc::channel::<Message>();
     let fs_tx = tx.clone();
+    // Short: an editor's save (write a temp file, rename it) comes within a few ms; a burst
+    // split in two costs a second quick rebuild, not a wrong one.
     let mut debouncer = notify_debouncer_mini::new_debouncer(
-        Duration::from_millis(30),
+        Duration::from_millis(10),
         move |result: notify_debouncer_mini::DebounceEventResult| {
             let _ = fs_tx.send(Message::Files(result));
         },
@@ -195,7 +197,12 @@ fn watch(watching: Watching, mut rebuild: Rebuild, shared: &Arc<Shared>) -> Resu
                 if let Some((generation, site)) = rebuild.take_stale_search() {
                     let tx = tx.clone();
                     std::thread::spawn(move || {
-                        let _ = tx.send(Message::Search(generation, crate::search_files(&site)));
+                        // One thread: the other core stays free for the next save.
+                        let files = match rayon::ThreadPoolBuilder::new().num_threads(1).build() {
+                            Ok(pool) => pool.install(|| crate::search_files(&site)),
+                            Err(_) => crate::search_files(&site),
+                        };
+                        let _ = tx.send(Message::Search(generation, files));
                     });
                 }
                 continue;
