@@ -186,6 +186,10 @@ impl Rebuild {
                 && p.is_file()
                 && self.files.contains_key(*p)
         });
+        if let Some(change) = self.templates_only(&relevant) {
+            ready(&change, &self.pages);
+            return change;
+        }
         if !only_known_entries {
             if relevant
                 .iter()
@@ -225,7 +229,7 @@ impl Rebuild {
                 .is_some_and(|e| self.shown.get(id) == Some(&shown_hash(e)))
         });
         if !same_elsewhere {
-            let change = self.full();
+            let change = self.dependents(site, &ids).unwrap_or_else(|| self.full());
             ready(&change, &self.pages);
             return change;
         }
@@ -307,6 +311,141 @@ impl Rebuild {
         self.stale_search = Some(site.clone());
         self.last_site = Some(site);
         Some(Change::Pages(rendered))
+    }
+
+    /// A change to templates that one kind of page uses (entry.html, list.html, home.html,
+    /// search.html, sitemap.xml, atom.xml) renders the pages of that kind. base.html, partials
+    /// and the rest render the whole site. `None`: not a templates-only change.
+    fn templates_only(&mut self, changed: &[&PathBuf]) -> Option<Change> {
+        let templates = self.project.templates_dir();
+        let names: Vec<String> = changed
+            .iter()
+            .map(|p| {
+                p.strip_prefix(&templates)
+                    .ok()
+                    .map(|n| n.to_string_lossy().into_owned())
+            })
+            .collect::<Option<Vec<_>>>()?;
+        let kinds = [
+            "entry.html",
+            "list.html",
+            "home.html",
+            "search.html",
+            "sitemap.xml",
+            "atom.xml",
+        ];
+        if names.iter().any(|n| !kinds.contains(&n.as_str())) || self.failed() {
+            return None;
+        }
+        let site = self.last_site.clone()?;
+        let ids: Vec<String> = if names.iter().any(|n| n == "entry.html") {
+            site.entries.iter().map(|e| e.id.clone()).collect()
+        } else {
+            Vec::new()
+        };
+        let lists: std::collections::HashSet<String> = if names.iter().any(|n| n == "list.html") {
+            site.entries
+                .iter()
+                .flat_map(|e| render::list_paths_of(e))
+                .collect()
+        } else {
+            std::collections::HashSet::new()
+        };
+        let (_, assets) = render::static_files(&self.project.static_dir()).ok()?;
+        let assets = render::Assets {
+            search_index: crate::search::MANIFEST.into(),
+            ..assets
+        };
+        match render::render_selected(&site, &templates, &assets, &ids, &lists) {
+            Ok(pages) => {
+                self.diagnostics.retain(|d| d.severity() != Severity::Error);
+                Some(Change::Pages(self.insert(pages)))
+            }
+            Err(problems) => {
+                self.diagnostics.extend(problems);
+                Some(Change::Failed)
+            }
+        }
+    }
+
+    /// Changes that show on other pages, when the set of pages stays the same: renders the changed
+    /// entries, the entries whose related errors include them or changed, the list pages they
+    /// were or are on, and the home page, search page, sitemap and feed. `None` when pages would
+    /// appear or disappear (then the whole site is rendered).
+    fn dependents(&mut self, site: Site, ids: &[String]) -> Option<Change> {
+        let old = self.last_site.as_ref()?;
+        if old.entries.len() != site.entries.len()
+            || old
+                .entries
+                .iter()
+                .zip(&site.entries)
+                .any(|(a, b)| a.id != b.id)
+        {
+            return None;
+        }
+        let all_lists = |s: &Site| {
+            s.entries
+                .iter()
+                .flat_map(|e| render::list_paths_of(e))
+                .collect::<std::collections::HashSet<String>>()
+        };
+        if all_lists(old) != all_lists(&site) {
+            return None;
+        }
+        let changed: Vec<usize> = ids
+            .iter()
+            .filter_map(|id| site.entries.binary_search_by(|e| e.id.cmp(id)).ok())
+            .collect();
+        for &i in &changed {
+            let (a, b) = (&old.entries[i], &site.entries[i]);
+            let aliases = |e: &Entry| {
+                e.aliases
+                    .iter()
+                    .map(|x| x.value.clone())
+                    .collect::<Vec<_>>()
+            };
+            if aliases(a) != aliases(b) || a.draft != b.draft {
+                return None;
+            }
+        }
+        let mut render_ids: Vec<String> = ids.to_vec();
+        for (j, e) in site.entries.iter().enumerate() {
+            let shows_changed = |rel: &Vec<usize>| rel.iter().any(|r| changed.contains(r));
+            if old.related[j] != site.related[j]
+                || shows_changed(&old.related[j])
+                || shows_changed(&site.related[j])
+            {
+                render_ids.push(e.id.clone());
+            }
+        }
+        render_ids.sort();
+        render_ids.dedup();
+        let lists: std::collections::HashSet<String> = changed
+            .iter()
+            .flat_map(|&i| {
+                let mut paths = render::list_paths_of(&old.entries[i]);
+                paths.extend(render::list_paths_of(&site.entries[i]));
+                paths
+            })
+            .collect();
+        let (_, assets) = render::static_files(&self.project.static_dir()).ok()?;
+        let assets = render::Assets {
+            search_index: crate::search::MANIFEST.into(),
+            ..assets
+        };
+        let pages = render::render_selected(
+            &site,
+            &self.project.templates_dir(),
+            &assets,
+            &render_ids,
+            &lists,
+        )
+        .ok()?;
+        let paths = self.insert(pages);
+        self.remember(&site);
+        self.stale_search = Some(site.clone());
+        self.last_site = Some(site);
+        Some(Change::Pages(paths))
     }
 
     fn entries_only(

@@ -587,7 +587,7 @@ pub fn render(
     ];
     for p in others
         .into_iter()
-        .chain(r.list_pages(&templates))
+        .chain(r.list_pages(&templates, &|_| true))
         .chain(r.redirects(&templates))
     {
         match p {
@@ -598,6 +598,57 @@ pub fn render(
     }
     if problems.is_empty() {
         pages.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(pages)
+    } else {
+        Err(problems)
+    }
+}
+
+/// The output paths of the list pages an entry appears on: its tool's, its category's, and its
+/// code's, kind's and tags' pages.
+pub fn list_paths_of(e: &Entry) -> Vec<String> {
+    let mut paths = vec![format!("{}/index.html", e.tool)];
+    for taxonomy in Taxonomy::ALL {
+        for (slug, _) in taxonomy.terms_of(e) {
+            paths.push(format!("{}/{slug}/index.html", taxonomy.prefix()));
+        }
+    }
+    paths
+}
+
+/// Renders the entry pages of `ids`, the list pages among `lists` (output paths), and the
+/// pages that show every entry (home, search, sitemap, feed). For `serve`, when it knows that
+/// no other page can have changed.
+pub fn render_selected(
+    site: &Site,
+    templates_dir: &Path,
+    assets: &Assets,
+    ids: &[String],
+    lists: &std::collections::HashSet<String>,
+) -> Result<Vec<Page>, Vec<Diagnostic>> {
+    let templates = load_templates(templates_dir)?;
+    let r = Renderer::new(site, assets);
+    let mut pages = Vec::new();
+    let mut problems = Vec::new();
+    let entries = site
+        .entries
+        .iter()
+        .filter(|e| ids.contains(&e.id))
+        .map(|e| r.entry_page(&templates, e));
+    let singles = [
+        r.home_page(&templates),
+        r.search_page(&templates),
+        r.sitemap(&templates),
+        r.feed(&templates),
+    ];
+    let lists = r.list_pages(&templates, &|path| lists.contains(path));
+    for p in entries.chain(singles).chain(lists) {
+        match p {
+            Ok(p) => pages.push(p),
+            Err(d) => problems.push(d),
+        }
+    }
+    if problems.is_empty() {
         Ok(pages)
     } else {
         Err(problems)
@@ -996,9 +1047,18 @@ impl<'a> Renderer<'a> {
             .unwrap_or_default()
     }
 
-    fn list_pages(&self, t: &TemplateSet) -> Vec<Result<Page, Diagnostic>> {
+    fn list_pages(
+        &self,
+        t: &TemplateSet,
+        want: &dyn Fn(&str) -> bool,
+    ) -> Vec<Result<Page, Diagnostic>> {
         let mut out = Vec::new();
-        for tool in &self.view.tools {
+        for tool in self
+            .view
+            .tools
+            .iter()
+            .filter(|tool| want(&format!("{}/index.html", tool.slug)))
+        {
             let entries = self
                 .site
                 .entries
@@ -1019,7 +1079,11 @@ impl<'a> Renderer<'a> {
             out.push(self.list_page(t, page, tool, "tool", entries));
         }
         for taxonomy in Taxonomy::ALL {
-            for term in self.terms(taxonomy) {
+            let wanted = self
+                .terms(taxonomy)
+                .into_iter()
+                .filter(|term| want(&format!("{}/{}/index.html", taxonomy.prefix(), term.slug)));
+            for term in wanted {
                 let entries = self
                     .site
                     .entries

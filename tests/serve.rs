@@ -98,11 +98,48 @@ fn incremental_rebuilds_equal_a_full_build_after_a_series_of_edits() {
     );
     assert_same_as_full_build(&site, &rebuild, "quick fix");
 
-    // A title shows on other pages: the whole site.
+    // A title shows on other pages: those pages (its tool's and category's lists, the home page,
+    // the entries that list it as related), not the whole site.
     let retitled = minimal.replace(
         "title: Tool A minimal entry",
         "title: Tool A minimal entry, renamed",
     );
+    match edit(
+        &site,
+        &mut rebuild,
+        "content/tool-a/minimal-entry.md",
+        Some(&retitled),
+    ) {
+        Change::Pages(p) => {
+            for page in [
+                "tool-a/minimal-entry/index.html",
+                "tool-a/full-entry/index.html",
+                "tool-a/index.html",
+                "index.html",
+            ] {
+                assert!(p.contains(&page.to_string()), "{page} not rendered: {p:?}");
+            }
+            assert!(!p.contains(&"kind/auth/index.html".to_string()), "{p:?}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_same_as_full_build(&site, &rebuild, "title");
+
+    // A new code: its page appears, so the whole site; and back.
+    let coded = retitled.replace(
+        "quick_fix: Try again.",
+        "code: \"418\"\nquick_fix: Try again.",
+    );
+    assert_eq!(
+        edit(
+            &site,
+            &mut rebuild,
+            "content/tool-a/minimal-entry.md",
+            Some(&coded)
+        ),
+        Change::Site
+    );
+    assert_same_as_full_build(&site, &rebuild, "new code");
     assert_eq!(
         edit(
             &site,
@@ -112,7 +149,7 @@ fn incremental_rebuilds_equal_a_full_build_after_a_series_of_edits() {
         ),
         Change::Site
     );
-    assert_same_as_full_build(&site, &rebuild, "title");
+    assert_same_as_full_build(&site, &rebuild, "code removed");
 
     // A new entry, then a deleted one.
     let new = minimal
@@ -136,11 +173,34 @@ fn incremental_rebuilds_equal_a_full_build_after_a_series_of_edits() {
 
     // A template.
     let t = "{% extends \"base.html\" %}{% block content %}<h1>{{ heading }}!</h1>{% endblock %}";
-    assert_eq!(
-        edit(&site, &mut rebuild, "templates/list.html", Some(t)),
-        Change::Site
-    );
+    match edit(&site, &mut rebuild, "templates/list.html", Some(t)) {
+        Change::Pages(p) => {
+            assert!(p.contains(&"tool-a/index.html".to_string()), "{p:?}");
+            assert!(
+                !p.contains(&"tool-a/full-entry/index.html".to_string()),
+                "{p:?}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
     assert_same_as_full_build(&site, &rebuild, "template");
+    // A template error keeps the last good pages, then its fix renders again.
+    let before = rebuild.pages.clone();
+    let bad =
+        "{% extends \"base.html\" %}{% block content %}{{ heading | nosuchfilter }}{% endblock %}";
+    assert_eq!(
+        edit(&site, &mut rebuild, "templates/list.html", Some(bad)),
+        Change::Failed
+    );
+    assert_eq!(rebuild.pages, before);
+    assert!(
+        rebuild
+            .diagnostics
+            .iter()
+            .any(|d| d.problem.code().0 == "E021")
+    );
+    edit(&site, &mut rebuild, "templates/list.html", Some(t));
+    assert_same_as_full_build(&site, &rebuild, "template fixed");
 
     // A broken entry keeps the last good pages; fixing it brings the site back.
     let before = rebuild.pages.clone();
