@@ -43,8 +43,10 @@ pub struct BuildOptions {
 pub struct Outcome {
     pub diagnostics: Vec<Diagnostic>,
     pub summary: Summary,
-    /// The pages rendered (written, for `build`), when rendering got that far.
+    /// The pages rendered, for `check` (a build writes them as they come and keeps none).
     pub pages: Vec<Page>,
+    /// How many files were rendered (and, for `build`, written).
+    pub files: usize,
 }
 
 impl Outcome {
@@ -80,6 +82,7 @@ pub fn check_cached(
     let outcome = Outcome {
         diagnostics,
         summary,
+        files: pages.len(),
         pages,
     };
     (outcome, site)
@@ -105,16 +108,36 @@ pub fn timing(stage: &str, since: std::time::Instant) {
 }
 
 fn render_all(project: &Project, site: &Site) -> Result<Vec<Page>, Vec<Diagnostic>> {
-    let (mut pages, mut assets) = render::static_files(&project.static_dir())?;
+    let pages = std::sync::Mutex::new(Vec::new());
+    render_each(project, site, &|page| {
+        if let Ok(mut pages) = pages.lock() {
+            pages.push(page);
+        }
+    })?;
+    let mut pages = pages.into_inner().unwrap_or_default();
+    pages.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(pages)
+}
+
+/// Every file of the site (static files, search index, pages), each handed to `emit` when ready.
+fn render_each(
+    project: &Project,
+    site: &Site,
+    emit: &(dyn Fn(Page) + Sync),
+) -> Result<usize, Vec<Diagnostic>> {
+    let (statics, mut assets) = render::static_files(&project.static_dir())?;
+    let mut count = statics.len();
+    statics.into_iter().for_each(emit);
     let started = std::time::Instant::now();
-    pages.extend(search_files(site));
+    let index = search_files(site);
+    count += index.len();
+    index.into_iter().for_each(emit);
     timing("search index", started);
     let started = std::time::Instant::now();
     assets.search_index = search::MANIFEST.into();
-    pages.extend(render::render(site, &project.templates_dir(), &assets)?);
-    pages.sort_by(|a, b| a.path.cmp(&b.path));
-    timing("render", started);
-    Ok(pages)
+    count += render::render_each(site, &project.templates_dir(), &assets, emit)?;
+    timing("render (and write, for build)", started);
+    Ok(count)
 }
 
 /// Why a build did not write anything.
@@ -126,15 +149,52 @@ pub enum BuildError {
 
 /// Checks, renders and, when there is no error, writes the site to the output folder.
 /// On any error the previous output is left as it was.
+/// Pages are written into the staging folder as they are rendered, so a build holds only a few
+/// in memory at a time.
 pub fn build(options: &BuildOptions) -> Result<Outcome, BuildError> {
     output::check_target(&options.output, &options.root)?;
-    let outcome = check(&options.root, &options.load);
-    if !outcome.has_errors() {
-        let started = std::time::Instant::now();
-        output::write(&options.output, &outcome.pages)?;
-        timing("write", started);
+    let project = Project::new(&options.root);
+    let started = std::time::Instant::now();
+    let (site, mut diagnostics) = site::load(&project, &options.load);
+    timing("load and check", started);
+    let entries = site.as_ref().map_or(0, |s| s.files_read);
+    let mut files = 0;
+    if let Some(site) = &site {
+        let content_ok = !diagnostics.iter().any(|d| d.severity() == Severity::Error);
+        if content_ok {
+            let staging = output::Staging::begin(&options.output)?;
+            let failed: std::sync::Mutex<Option<output::OutputError>> = std::sync::Mutex::new(None);
+            let emit = |page: Page| {
+                if let Err(e) = staging.write(&page)
+                    && let Ok(mut slot) = failed.lock()
+                {
+                    slot.get_or_insert(e);
+                }
+            };
+            match render_each(&project, site, &emit) {
+                Ok(n) => {
+                    if let Some(e) = failed.into_inner().ok().flatten() {
+                        return Err(e.into());
+                    }
+                    staging.finish()?;
+                    files = n;
+                }
+                // The staging folder goes when dropped; the output stays as it was.
+                Err(d) => diagnostics.extend(d),
+            }
+        } else if let Err(d) = render_each(&project, site, &|_| {}) {
+            // As `check` does, report template errors too.
+            diagnostics.extend(d);
+        }
     }
-    Ok(outcome)
+    diagnostic::sort(&mut diagnostics);
+    let summary = Summary::of(&diagnostics, entries);
+    Ok(Outcome {
+        diagnostics,
+        summary,
+        pages: Vec::new(),
+        files,
+    })
 }
 
 /// The site's entries, indexed for `search` and `match` (no build needed). Entries with errors

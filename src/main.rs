@@ -249,7 +249,7 @@ fn build(site: &SiteArgs, output: PathBuf, format: Format) -> ExitCode {
             if format == Format::Human {
                 eprintln!(
                     "Built {} pages in {:.2} s → {}",
-                    outcome.pages.len(),
+                    outcome.files,
                     started.elapsed().as_secs_f64(),
                     output.display()
                 );

@@ -95,46 +95,84 @@ pub fn check_target(output: &Path, root: &Path) -> Result<(), OutputError> {
 
 /// Writes `pages` into a staging folder beside `output`, then swaps it in.
 pub fn write(output: &Path, pages: &[Page]) -> Result<(), OutputError> {
-    let out = resolve(output);
-    let parent = out.parent().map(Path::to_path_buf).unwrap_or_default();
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    std::fs::create_dir_all(&parent).map_err(io_err(&parent))?;
-    let staging = parent.join(format!(".{name}.errdex-staging-{}", std::process::id()));
-    let old = parent.join(format!(".{name}.errdex-old-{}", std::process::id()));
-    if staging.exists() {
-        std::fs::remove_dir_all(&staging).map_err(io_err(&staging))?;
-    }
-    let result = stage(&staging, pages).and_then(|()| swap(&staging, &out, &old));
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&staging);
-    }
-    result
+    let staging = Staging::begin(output)?;
+    pages.par_iter().try_for_each(|p| staging.write(p))?;
+    staging.finish()
 }
 
-fn stage(staging: &Path, pages: &[Page]) -> Result<(), OutputError> {
-    std::fs::create_dir_all(staging).map_err(io_err(staging))?;
-    let mut dirs: Vec<PathBuf> = pages
-        .iter()
-        .filter_map(|p| Path::new(&p.path).parent().map(|d| staging.join(d)))
-        .collect();
-    dirs.sort();
-    dirs.dedup();
-    for d in &dirs {
-        std::fs::create_dir_all(d).map_err(io_err(d))?;
+/// A build being written: pages go into a folder beside the output as they are rendered (so
+/// they need not all be held in memory), and [`Staging::finish`] swaps it in. Dropped without
+/// finishing (an error), it removes itself and the output stays as it was.
+pub struct Staging {
+    dir: PathBuf,
+    out: PathBuf,
+    old: PathBuf,
+    /// Folders already created.
+    made: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
+    finished: bool,
+}
+
+impl Staging {
+    /// Starts a staging folder for `output` (which [`check_target`] has allowed).
+    pub fn begin(output: &Path) -> Result<Staging, OutputError> {
+        let out = resolve(output);
+        let parent = out.parent().map(Path::to_path_buf).unwrap_or_default();
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        std::fs::create_dir_all(&parent).map_err(io_err(&parent))?;
+        let dir = parent.join(format!(".{name}.errdex-staging-{}", std::process::id()));
+        let old = parent.join(format!(".{name}.errdex-old-{}", std::process::id()));
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir).map_err(io_err(&dir))?;
+        }
+        std::fs::create_dir_all(&dir).map_err(io_err(&dir))?;
+        Ok(Staging {
+            dir,
+            out,
+            old,
+            made: std::sync::Mutex::new(std::collections::HashSet::new()),
+            finished: false,
+        })
     }
-    pages.par_iter().try_for_each(|p| {
-        let path = staging.join(&p.path);
-        std::fs::write(&path, &p.content).map_err(io_err(&path))
-    })?;
-    let marker = staging.join(MARKER);
-    std::fs::write(
-        &marker,
-        "This folder is written by errdex build; it is replaced on every build.\n",
-    )
-    .map_err(io_err(&marker))
+
+    /// Writes one page (from any thread).
+    pub fn write(&self, page: &Page) -> Result<(), OutputError> {
+        let path = self.dir.join(&page.path);
+        if let Some(folder) = path.parent() {
+            let new = self
+                .made
+                .lock()
+                .map(|mut made| made.insert(folder.to_path_buf()))
+                .unwrap_or(true);
+            if new {
+                std::fs::create_dir_all(folder).map_err(io_err(folder))?;
+            }
+        }
+        std::fs::write(&path, &page.content).map_err(io_err(&path))
+    }
+
+    /// Leaves the marker file and swaps the staging folder in place of the output.
+    pub fn finish(mut self) -> Result<(), OutputError> {
+        let marker = self.dir.join(MARKER);
+        std::fs::write(
+            &marker,
+            "This folder is written by errdex build; it is replaced on every build.\n",
+        )
+        .map_err(io_err(&marker))?;
+        swap(&self.dir, &self.out, &self.old)?;
+        self.finished = true;
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
 }
 
 fn swap(staging: &Path, out: &Path, old: &Path) -> Result<(), OutputError> {

@@ -558,23 +558,43 @@ pub fn render(
     templates_dir: &Path,
     assets: &Assets,
 ) -> Result<Vec<Page>, Vec<Diagnostic>> {
+    let pages = std::sync::Mutex::new(Vec::with_capacity(site.entries.len() + 16));
+    render_each(site, templates_dir, assets, &|page| {
+        if let Ok(mut pages) = pages.lock() {
+            pages.push(page);
+        }
+    })?;
+    let mut pages = pages.into_inner().unwrap_or_default();
+    pages.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(pages)
+}
+
+/// Renders every page and hands each to `emit` as soon as it is ready (from any thread), so a
+/// build can write pages without holding them all. Returns how many there were.
+pub fn render_each(
+    site: &Site,
+    templates_dir: &Path,
+    assets: &Assets,
+    emit: &(dyn Fn(Page) + Sync),
+) -> Result<usize, Vec<Diagnostic>> {
     let templates = load_templates(templates_dir)?;
     let r = Renderer::new(site, assets);
-    let entry_pages: Vec<Result<Page, Diagnostic>> = site
+    let failures: Vec<Diagnostic> = site
         .entries
         .par_iter()
-        .map(|e| r.entry_page(&templates, e))
-        .collect();
-    let mut pages = Vec::with_capacity(site.entries.len() + 16);
-    let mut problems = Vec::new();
-    for p in entry_pages {
-        match p {
-            Ok(p) => pages.push(p),
-            Err(d) => {
-                if !problems.contains(&d) {
-                    problems.push(d);
-                }
+        .filter_map(|e| match r.entry_page(&templates, e) {
+            Ok(page) => {
+                emit(page);
+                None
             }
+            Err(d) => Some(d),
+        })
+        .collect();
+    let mut count = site.entries.len() - failures.len();
+    let mut problems: Vec<Diagnostic> = Vec::new();
+    for d in failures {
+        if !problems.contains(&d) {
+            problems.push(d);
         }
     }
     let others = [
@@ -591,14 +611,16 @@ pub fn render(
         .chain(r.redirects(&templates))
     {
         match p {
-            Ok(p) => pages.push(p),
+            Ok(p) => {
+                emit(p);
+                count += 1;
+            }
             Err(d) if !problems.contains(&d) => problems.push(d),
             Err(_) => {}
         }
     }
     if problems.is_empty() {
-        pages.sort_by(|a, b| a.path.cmp(&b.path));
-        Ok(pages)
+        Ok(count)
     } else {
         Err(problems)
     }
