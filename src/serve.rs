@@ -60,7 +60,7 @@ enum Message {
 }
 
 /// The script added to pages in serve (never in build output).
-const LIVE_RELOAD: &str = include_str!("../static/livereload.js");
+const LIVE_RELOAD: &str = include_str!("livereload.js");
 
 /// Ports tried after the requested one when it is taken.
 const PORT_TRIES: u16 = 10;

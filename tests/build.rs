@@ -481,3 +481,15 @@ fn computed_related_errors_have_their_section_anchor_and_taxonomy_links_check() 
             .contains(&"#related".to_string())
     );
 }
+
+#[test]
+fn build_output_has_no_live_reload_script() {
+    let site = SiteTest::repo_site();
+    site.build_ok();
+    let names: Vec<String> = std::fs::read_dir(site.path("public"))
+        .expect("public")
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .collect();
+    assert!(!names.iter().any(|n| n.contains("livereload")), "{names:?}");
+    assert!(!site.read("public/index.html").contains("__errdex"));
+}
