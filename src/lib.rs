@@ -108,15 +108,7 @@ pub fn timing(stage: &str, since: std::time::Instant) {
 }
 
 fn render_all(project: &Project, site: &Site) -> Result<Vec<Page>, Vec<Diagnostic>> {
-    let pages = std::sync::Mutex::new(Vec::new());
-    render_each(project, site, &|page| {
-        if let Ok(mut pages) = pages.lock() {
-            pages.push(page);
-        }
-    })?;
-    let mut pages = pages.into_inner().unwrap_or_default();
-    pages.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(pages)
+    render::collect(|emit| render_each(project, site, emit))
 }
 
 /// Every file of the site (static files, search index, pages), each handed to `emit` when ready.

@@ -558,8 +558,15 @@ pub fn render(
     templates_dir: &Path,
     assets: &Assets,
 ) -> Result<Vec<Page>, Vec<Diagnostic>> {
-    let pages = std::sync::Mutex::new(Vec::with_capacity(site.entries.len() + 16));
-    render_each(site, templates_dir, assets, &|page| {
+    collect(|emit| render_each(site, templates_dir, assets, emit))
+}
+
+/// Runs something that emits pages (from any thread) and gathers them, sorted by path.
+pub fn collect(
+    run: impl FnOnce(&(dyn Fn(Page) + Sync)) -> Result<usize, Vec<Diagnostic>>,
+) -> Result<Vec<Page>, Vec<Diagnostic>> {
+    let pages = std::sync::Mutex::new(Vec::new());
+    run(&|page| {
         if let Ok(mut pages) = pages.lock() {
             pages.push(page);
         }
