@@ -351,11 +351,7 @@ impl Rebuild {
         } else {
             std::collections::HashSet::new()
         };
-        let (_, assets) = render::static_files(&self.project.static_dir()).ok()?;
-        let assets = render::Assets {
-            search_index: crate::search::MANIFEST.into(),
-            ..assets
-        };
+        let assets = self.assets().ok()?;
         match render::render_selected(&site, &templates, &assets, &ids, &lists) {
             Ok(pages) => {
                 self.diagnostics.retain(|d| d.severity() != Severity::Error);
@@ -428,11 +424,7 @@ impl Rebuild {
                 paths
             })
             .collect();
-        let (_, assets) = render::static_files(&self.project.static_dir()).ok()?;
-        let assets = render::Assets {
-            search_index: crate::search::MANIFEST.into(),
-            ..assets
-        };
+        let assets = self.assets().ok()?;
         let pages = render::render_selected(
             &site,
             &self.project.templates_dir(),
@@ -448,16 +440,21 @@ impl Rebuild {
         Some(Change::Pages(paths))
     }
 
+    /// Where pages find the static files and the search index (as a full build names them).
+    fn assets(&self) -> Result<render::Assets, Vec<Diagnostic>> {
+        let (_, assets) = render::static_files(&self.project.static_dir())?;
+        Ok(render::Assets {
+            search_index: crate::search::MANIFEST.into(),
+            ..assets
+        })
+    }
+
     fn entries_only(
         &mut self,
         site: &Site,
         ids: &[String],
     ) -> Result<Vec<String>, Vec<Diagnostic>> {
-        let (_, assets) = render::static_files(&self.project.static_dir())?;
-        let assets = render::Assets {
-            search_index: crate::search::MANIFEST.into(),
-            ..assets
-        };
+        let assets = self.assets()?;
         let pages = render::render_entries(site, &self.project.templates_dir(), &assets, ids)?;
         Ok(self.insert(pages))
     }
