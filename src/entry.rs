@@ -1,10 +1,12 @@
 //! One file's text → [`Entry`].
 //!
 //! Pure: `(path, text, section defaults) → Result<Entry, Vec<Diagnostic>>`, no I/O. The steps:
-//! split the front matter off (BOM and CRLF accepted), survey its keys (not a mapping, duplicate
-//! keys, every unknown key with a did-you-mean), deserialize the raw fields with their positions
-//! (serde-saphyr's `Spanned`), merge the tool folder's defaults, then validate into a typed entry,
-//! collecting every problem rather than stopping at the first. Every position is counted in the
+//! split the front matter off (BOM and CRLF accepted), read its keys and raw fields in one pass
+//! with their positions (serde-saphyr's `Spanned`; every unknown key gets a did-you-mean), merge
+//! the tool folder's defaults, then validate into a typed entry, collecting every problem rather
+//! than stopping at the first. When the one pass fails (bad syntax, not a mapping, a duplicate
+//! key, a value of the wrong type), the keys are surveyed on their own so that unknown and missing
+//! fields are still reported beside the error. Every position is counted in the
 //! *file*, not in the front matter.
 
 use std::collections::HashMap;
@@ -275,30 +277,79 @@ pub fn schema() -> serde_json::Value {
     schema
 }
 
-/// The front matter keys an entry may have, in the order of docs/authoring.md.
-pub const FIELDS: [&str; 21] = [
-    "title",
-    "summary",
-    "signature",
-    "variants",
-    "code",
-    "kind",
-    "category",
-    "quick_fix",
-    "updated",
-    "causes",
-    "quick_fixes",
-    "checks",
-    "steps",
-    "prevention",
-    "sources",
-    "related",
-    "faq",
-    "applies_to",
-    "tags",
-    "aliases",
-    "draft",
-];
+/// Declares the front-matter keys once: [`FIELDS`] and the one-pass reader [`FrontMatter`],
+/// whose `match` on a key's name sets the [`RawFields`] field of the same name.
+macro_rules! front_matter_fields {
+    ($($name:ident),* $(,)?) => {
+        /// The front matter keys an entry may have, in the order of docs/authoring.md.
+        pub const FIELDS: [&str; [$(stringify!($name)),*].len()] = [$(stringify!($name)),*];
+
+        impl<'de> serde::de::Visitor<'de> for FrontMatterVisitor {
+            type Value = FrontMatter;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a mapping of front-matter fields")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FrontMatter, A::Error> {
+                let mut keys: Vec<Spanned<String>> = Vec::new();
+                let mut fields = RawFields::default();
+                while let Some(key) = map.next_key::<Spanned<String>>()? {
+                    match key.value.as_str() {
+                        $(stringify!($name) => fields.$name = map.next_value()?,)*
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                    keys.push(key);
+                }
+                Ok(FrontMatter { keys, fields })
+            }
+        }
+    };
+}
+
+front_matter_fields!(
+    title,
+    summary,
+    signature,
+    variants,
+    code,
+    kind,
+    category,
+    quick_fix,
+    updated,
+    causes,
+    quick_fixes,
+    checks,
+    steps,
+    prevention,
+    sources,
+    related,
+    faq,
+    applies_to,
+    tags,
+    aliases,
+    draft,
+);
+
+/// An entry's front matter read in one pass: every key with where it is written (unknown ones
+/// too, for their diagnostics) and the typed fields.
+struct FrontMatter {
+    keys: Vec<Spanned<String>>,
+    fields: RawFields,
+}
+
+struct FrontMatterVisitor;
+
+impl<'de> Deserialize<'de> for FrontMatter {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_map(FrontMatterVisitor)
+    }
+}
 
 /// Required after defaults are merged.
 const REQUIRED: [&str; 9] = [
@@ -641,17 +692,32 @@ pub fn parse(path: &Path, text: &str, cx: &ParseContext) -> Parsed {
         Ok(s) => s,
         Err(d) => return fail(vec![d]),
     };
-    let keys = survey_keys(split.yaml).map_err(|e| {
-        let mut d = yaml_error(&e, path, text, split.yaml_offset);
-        // At the top level, a value of the wrong type is this one mistake.
-        if matches!(*d.problem, Problem::InvalidValue { .. }) {
-            d.problem = Box::new(Problem::NotAMapping);
+    // One pass reads the keys and the typed fields. Only when it fails are the keys surveyed on
+    // their own, so that every unknown and missing field is still reported beside the error.
+    let read = if split.yaml.trim().is_empty() {
+        Ok(FrontMatter {
+            keys: Vec::new(),
+            fields: RawFields::default(),
+        })
+    } else {
+        serde_saphyr::from_str::<FrontMatter>(split.yaml)
+    };
+    let (keys, raw, typed_error) = match read {
+        Ok(FrontMatter { keys, fields }) => (keys, fields, None),
+        Err(typed_error) => {
+            let keys = survey_keys(split.yaml).map_err(|e| {
+                let mut d = yaml_error(&e, path, text, split.yaml_offset);
+                // At the top level, a value of the wrong type is this one mistake.
+                if matches!(*d.problem, Problem::InvalidValue { .. }) {
+                    d.problem = Box::new(Problem::NotAMapping);
+                }
+                vec![d]
+            });
+            match keys {
+                Ok(k) => (k, RawFields::default(), Some(typed_error)),
+                Err(d) => return fail(d),
+            }
         }
-        vec![d]
-    });
-    let keys = match keys {
-        Ok(k) => k,
-        Err(d) => return fail(d),
     };
     let mut problems = Vec::new();
     for key in &keys {
@@ -690,17 +756,10 @@ pub fn parse(path: &Path, text: &str, cx: &ParseContext) -> Parsed {
             ));
         }
     }
-    let raw: RawFields = if split.yaml.trim().is_empty() {
-        RawFields::default()
-    } else {
-        match serde_saphyr::from_str(split.yaml) {
-            Ok(raw) => raw,
-            Err(e) => {
-                problems.push(yaml_error(&e, path, text, split.yaml_offset));
-                return fail(problems);
-            }
-        }
-    };
+    if let Some(e) = typed_error {
+        problems.push(yaml_error(&e, path, text, split.yaml_offset));
+        return fail(problems);
+    }
     let mut v = Validator::new(path, text, split.yaml_offset, cx.today);
     v.problems = problems;
     let own = v.fields(raw);
@@ -1188,8 +1247,13 @@ impl<'a> Validator<'a> {
             .filter(|p| matches!(p.field, "signature" | "variants"))
             .map(|p| normalize_sentence(&p.text))
             .collect();
-        let mut seen: HashMap<String, (usize, usize)> = HashMap::new();
-        let mut repeats: Vec<(usize, usize, String)> = Vec::new();
+        // Sentences are counted by the hash of their normalised text, built in one reused buffer:
+        // this runs on every sentence of every entry, and almost every sentence is unique.
+        use std::hash::BuildHasher;
+        let hasher = std::hash::BuildHasherDefault::<std::hash::DefaultHasher>::default();
+        let mut seen: HashMap<u64, usize> = HashMap::new();
+        let mut repeats: Vec<(usize, usize, u64)> = Vec::new();
+        let mut key = String::new();
         for p in self
             .prose
             .iter()
@@ -1200,18 +1264,18 @@ impl<'a> Validator<'a> {
                     .split_whitespace()
                     .nth(MIN_REPEAT_WORDS - 1)
                     .is_none()
+                    || normalize_into(sentence, &mut key) < MIN_REPEAT_WORDS
                 {
                     continue;
                 }
-                let key = normalize_sentence(sentence);
-                if key.split(' ').count() < MIN_REPEAT_WORDS
-                    || quoted.iter().any(|q| q.contains(&key))
+                let hash = hasher.hash_one(key.as_str());
+                let count = seen.entry(hash).or_insert(0);
+                *count += 1;
+                // Quoting the error's own text again is not repetition.
+                if *count == 2
+                    && repeats.len() < MAX_REPEAT_WARNINGS
+                    && !quoted.iter().any(|q| q.contains(key.as_str()))
                 {
-                    continue;
-                }
-                let entry = seen.entry(key).or_insert((0, 0));
-                entry.0 += 1;
-                if entry.0 == 2 && repeats.len() < MAX_REPEAT_WARNINGS {
                     // Point at the second time it is written. The body is the file's own text;
                     // a YAML value may be quoted or folded, so look for it near the value.
                     let at = if p.field == "body" {
@@ -1224,13 +1288,12 @@ impl<'a> Validator<'a> {
                             .map(|i| p.start + i)
                     };
                     let at = at.map_or(p.start..p.start + 1, |i| i..i + sentence.len());
-                    repeats.push((at.start, at.end, sentence.to_string()));
-                    entry.1 = repeats.len() - 1;
+                    repeats.push((at.start, at.end, hash));
                 }
             }
         }
-        for (start, end, sentence) in repeats {
-            let times = seen.get(&normalize_sentence(&sentence)).map_or(2, |e| e.0);
+        for (start, end, hash) in repeats {
+            let times = seen.get(&hash).copied().unwrap_or(2);
             self.problems
                 .push(self.diag_at(Problem::RepeatedSentence { times }, start..end));
         }
@@ -1267,24 +1330,33 @@ fn push_trimmed<'t>(out: &mut Vec<(usize, &'t str)>, text: &'t str, range: Range
 }
 
 /// A sentence compared loosely: words lower-cased, punctuation at their edges dropped, single
-/// spaces. Written as one pass into one buffer: it runs on every sentence of every entry.
+/// spaces.
 fn normalize_sentence(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    normalize_into(s, &mut out);
+    out
+}
+
+/// [`normalize_sentence`] into a reused buffer, in one pass; returns the number of words.
+fn normalize_into(s: &str, out: &mut String) -> usize {
+    out.clear();
+    let mut words = 0;
     for word in s.split_whitespace() {
         let word = word.trim_matches(|c: char| !c.is_alphanumeric());
         if word.is_empty() {
             continue;
         }
-        if !out.is_empty() {
+        if words > 0 {
             out.push(' ');
         }
+        words += 1;
         if word.is_ascii() {
             out.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
         } else {
             out.extend(word.chars().flat_map(char::to_lowercase));
         }
     }
-    out
+    words
 }
 
 /// At least this many words make a sentence worth checking for repetition.
@@ -1399,6 +1471,21 @@ mod tests {
                 (d.problem.code().0, l.0, l.1)
             })
             .collect()
+    }
+
+    #[test]
+    fn one_pass_reads_every_field_with_its_key() {
+        // A value of the right type for every field: each must land in the field of its name.
+        let yaml = "title: t\nsummary: s\nsignature: x\nvariants: [v]\ncode: '1'\nkind: auth\n\
+            category: c\nquick_fix: q\nupdated: 2026-11-20\ncauses: [c]\nquick_fixes: [q]\n\
+            checks: [c]\nsteps: [s]\nprevention: [p]\n\
+            sources: [{url: 'https://example.com/', title: t, note: n}]\nrelated: [t/x]\n\
+            faq: [{q: q, a: a}]\napplies_to: [a]\ntags: [t]\naliases: [/a/]\ndraft: false\n";
+        let read: Result<FrontMatter, _> = serde_saphyr::from_str(yaml);
+        let read = read.unwrap_or_else(|e| unreachable!("{e}"));
+        let keys: Vec<&str> = read.keys.iter().map(|k| k.value.as_str()).collect();
+        assert_eq!(keys, FIELDS);
+        assert_eq!(read.fields.present_keys(), FIELDS);
     }
 
     #[test]

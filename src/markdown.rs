@@ -284,6 +284,11 @@ fn is_inline_end(e: &Event) -> bool {
 
 /// The links in some Markdown and their byte ranges (of the whole link), for link checks.
 pub fn links(markdown: &str) -> Vec<(String, Range<usize>)> {
+    // Every link starts with `[` (inline, reference) or `<` (autolink): most inline fields
+    // have neither and need no parse.
+    if !markdown.contains(['[', '<']) {
+        return Vec::new();
+    }
     Parser::new_ext(markdown, options())
         .into_offset_iter()
         .filter_map(|(event, range)| match event {
