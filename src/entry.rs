@@ -765,7 +765,7 @@ pub fn parse(path: &Path, text: &str, cx: &ParseContext) -> Parsed {
     let own = v.fields(raw);
     let fields = own.or(&cx.defaults.fields);
     v.warnings(&fields, split.body, split.body_offset, cx.stale_after_days);
-    let links = v.links();
+    let (links, heading_ids) = v.links();
     let has_errors = v
         .problems
         .iter()
@@ -777,7 +777,10 @@ pub fn parse(path: &Path, text: &str, cx: &ParseContext) -> Parsed {
         };
         (None, Some(refs))
     } else {
-        (into_entry(path, fields, split.body, links), None)
+        (
+            into_entry(path, fields, split.body, links, heading_ids),
+            None,
+        )
     };
     Parsed {
         entry,
@@ -804,7 +807,13 @@ pub struct Refs {
 }
 
 /// Builds the entry once every required field is known to be there.
-fn into_entry(path: &Path, f: Fields, body: &str, links: Vec<Located<String>>) -> Option<Entry> {
+fn into_entry(
+    path: &Path,
+    f: Fields,
+    body: &str,
+    links: Vec<Located<String>>,
+    heading_ids: Vec<String>,
+) -> Option<Entry> {
     let (signature, signature_location) = f.signature?;
     Some(Entry {
         id: String::new(),
@@ -831,7 +840,7 @@ fn into_entry(path: &Path, f: Fields, body: &str, links: Vec<Located<String>>) -
         tags: f.tags.unwrap_or_default(),
         aliases: f.aliases.unwrap_or_default(),
         draft: f.draft.unwrap_or(false),
-        heading_ids: markdown::heading_ids(body, &mut crate::site::reserved_ids()),
+        heading_ids,
         body: body.to_string(),
         links,
         signature_location,
@@ -1138,15 +1147,23 @@ impl<'a> Validator<'a> {
         out
     }
 
-    /// Every Markdown link the author wrote, in the body and in inline fields, with its place.
-    /// (Warnings have added the body to `prose` by now.)
-    fn links(&self) -> Vec<Located<String>> {
+    /// Every Markdown link the author wrote, in the body and in inline fields, with its place;
+    /// and the ids of the body's headings. (Warnings have added the body to `prose` by now.)
+    fn links(&self) -> (Vec<Located<String>>, Vec<String>) {
         let mut out = Vec::new();
+        let mut heading_ids = Vec::new();
         for p in &self.prose {
             if p.field == "code" {
                 continue;
             }
-            for (url, range) in markdown::links(&p.text) {
+            let outline = if p.field == "body" {
+                let outline = markdown::outline(&p.text, &mut crate::site::reserved_ids());
+                heading_ids = outline.heading_ids;
+                outline.links
+            } else {
+                markdown::links(&p.text)
+            };
+            for (url, range) in outline {
                 // External links need no check beyond their scheme, which is allowed.
                 let lower = url.trim_start().get(..8).unwrap_or("").to_ascii_lowercase();
                 if lower.starts_with("https://") || lower.starts_with("http://") {
@@ -1169,7 +1186,7 @@ impl<'a> Validator<'a> {
                 });
             }
         }
-        out
+        (out, heading_ids)
     }
 
     /// Quality warnings: a long summary, a stale date, placeholders left in, repeated sentences.
@@ -1306,10 +1323,11 @@ fn sentences(text: &str) -> impl Iterator<Item = (usize, &str)> {
     let mut out = Vec::new();
     let mut start = 0;
     let bytes = text.as_bytes();
-    for (i, c) in text.char_indices() {
-        let end_of_sentence = matches!(c, '.' | '?' | '!')
+    // Bytes, not chars: the marks are ASCII, which never occurs inside a multi-byte character.
+    for (i, &c) in bytes.iter().enumerate() {
+        let end_of_sentence = matches!(c, b'.' | b'?' | b'!')
             && bytes.get(i + 1).is_none_or(|b| b.is_ascii_whitespace());
-        let paragraph = c == '\n' && bytes.get(i + 1) == Some(&b'\n');
+        let paragraph = c == b'\n' && bytes.get(i + 1) == Some(&b'\n');
         if end_of_sentence || paragraph {
             push_trimmed(&mut out, text, start..i + 1);
             start = i + 1;

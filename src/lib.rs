@@ -118,18 +118,28 @@ fn render_each(
     emit: &(dyn Fn(Page) + Sync),
 ) -> Result<usize, Vec<Diagnostic>> {
     let (statics, mut assets) = render::static_files(&project.static_dir())?;
-    let mut count = statics.len();
+    let count = statics.len();
     statics.into_iter().for_each(emit);
-    let started = std::time::Instant::now();
-    let index = search_files(site);
-    count += index.len();
-    index.into_iter().for_each(emit);
-    timing("search index", started);
-    let started = std::time::Instant::now();
+    // Pages link to the index's unfingerprinted manifest, so the index and the pages are
+    // independent: they are made side by side, and either keeps both cores busy while the
+    // other waits.
     assets.search_index = search::MANIFEST.into();
-    count += render::render_each(site, &project.templates_dir(), &assets, emit)?;
-    timing("render (and write, for build)", started);
-    Ok(count)
+    let started = std::time::Instant::now();
+    let (index, pages) = rayon::join(
+        || {
+            let index = search_files(site);
+            let n = index.len();
+            index.into_iter().for_each(emit);
+            timing("search index", started);
+            n
+        },
+        || {
+            let n = render::render_each(site, &project.templates_dir(), &assets, emit);
+            timing("render (and write, for build)", started);
+            n
+        },
+    );
+    Ok(count + index + pages?)
 }
 
 /// Why a build did not write anything.

@@ -202,19 +202,31 @@ fn plain_of(events: &[Event]) -> String {
     s
 }
 
-/// The ids `render_body` gives the body's headings, without rendering it (for link checks).
-pub fn heading_ids(markdown: &str, taken: &mut Vec<String>) -> Vec<String> {
-    let mut ids = Vec::new();
+/// What the link checks need of some Markdown, from one parse: the ids `render_body` gives its
+/// headings (unique given the ids already `taken`) and its links with their byte ranges.
+#[derive(Debug, Default)]
+pub struct Outline {
+    pub heading_ids: Vec<String>,
+    pub links: Vec<(String, Range<usize>)>,
+}
+
+/// The [`Outline`] of some Markdown, without rendering it.
+pub fn outline(markdown: &str, taken: &mut Vec<String>) -> Outline {
+    let mut out = Outline::default();
     let mut text: Option<String> = None;
-    for event in Parser::new_ext(markdown, options()) {
+    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
         match event {
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                out.links.push((dest_url.to_string(), range))
+            }
             Event::Start(Tag::Heading { .. }) => text = Some(String::new()),
             Event::End(TagEnd::Heading(_)) => {
                 if let Some(t) = text.take() {
-                    ids.push(unique_id(slugify(&t), taken));
+                    out.heading_ids.push(unique_id(slugify(&t), taken));
                 }
             }
-            Event::Text(t) | Event::Code(t) => {
+            // Raw HTML in a heading is shown as text by render_body.
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
                 if let Some(buf) = text.as_mut() {
                     buf.push_str(&t);
                 }
@@ -224,16 +236,20 @@ pub fn heading_ids(markdown: &str, taken: &mut Vec<String>) -> Vec<String> {
                     buf.push(' ');
                 }
             }
-            // Raw HTML in a heading is shown as text by render_body.
-            Event::Html(t) | Event::InlineHtml(t) => {
-                if let Some(buf) = text.as_mut() {
-                    buf.push_str(&t);
-                }
-            }
             _ => {}
         }
     }
-    ids
+    out
+}
+
+/// The links in some Markdown and their byte ranges (of the whole link), for link checks.
+pub fn links(markdown: &str) -> Vec<(String, Range<usize>)> {
+    // Every link starts with `[` (inline, reference) or `<` (autolink): most inline fields
+    // have neither and need no parse.
+    if !markdown.contains(['[', '<']) {
+        return Vec::new();
+    }
+    outline(markdown, &mut Vec::new()).links
 }
 
 /// Renders an inline field (one line of Markdown) without the wrapping `<p>`.
@@ -282,22 +298,6 @@ fn is_inline_end(e: &Event) -> bool {
     )
 }
 
-/// The links in some Markdown and their byte ranges (of the whole link), for link checks.
-pub fn links(markdown: &str) -> Vec<(String, Range<usize>)> {
-    // Every link starts with `[` (inline, reference) or `<` (autolink): most inline fields
-    // have neither and need no parse.
-    if !markdown.contains(['[', '<']) {
-        return Vec::new();
-    }
-    Parser::new_ext(markdown, options())
-        .into_offset_iter()
-        .filter_map(|(event, range)| match event {
-            Event::Start(Tag::Link { dest_url, .. }) => Some((dest_url.to_string(), range)),
-            _ => None,
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -319,7 +319,7 @@ mod tests {
     fn heading_ids_match_the_rendered_ones() {
         let md = "## What `this` means\n\n## What `this` means\n\n### A *b* <i>c</i>\n";
         let rendered = render_body(md, "/", &mut vec!["faq".into()]);
-        let ids = heading_ids(md, &mut vec!["faq".into()]);
+        let ids = outline(md, &mut vec!["faq".into()]).heading_ids;
         assert_eq!(
             ids,
             rendered

@@ -185,6 +185,10 @@ pub struct Index {
     pub terms: BTreeMap<String, Vec<(u32, u32)>>,
 }
 
+/// One document's terms with their weighted frequencies ×10, its weighted length ×10, and what
+/// its result shows.
+type Counted = (Vec<(String, u32)>, u32, DocMeta);
+
 fn add_field(counts: &mut HashMap<String, f64>, length: &mut f64, text: &str, weight: f64) {
     for t in tokens(text) {
         *counts.entry(t).or_default() += weight;
@@ -199,61 +203,70 @@ impl Index {
         tool_titles: &BTreeMap<String, String>,
         base_path: &str,
     ) -> Index {
-        let mut index = Index::default();
+        use rayon::prelude::*;
         let w = WEIGHTS;
-        for (d, e) in entries.iter().enumerate() {
-            let mut counts: HashMap<String, f64> = HashMap::new();
-            let mut length = 0.0;
-            add_field(&mut counts, &mut length, &e.signature, w.signature);
-            for v in &e.variants {
-                add_field(&mut counts, &mut length, v, w.signature);
-            }
-            add_field(&mut counts, &mut length, &e.title, w.title);
-            if let Some(code) = &e.code {
-                add_field(&mut counts, &mut length, code, w.code);
-            }
-            for t in e.tags.iter().chain(e.applies_to.iter()) {
-                add_field(&mut counts, &mut length, t, w.tags);
-            }
-            add_field(&mut counts, &mut length, &e.summary, w.summary);
-            let fixes = e
-                .causes
-                .iter()
-                .chain(&e.quick_fixes)
-                .chain(std::iter::once(&e.quick_fix));
-            for f in fixes {
-                add_field(&mut counts, &mut length, &markdown::plain_text(f), w.fixes);
-            }
-            if w.body > 0.0 {
-                add_field(
-                    &mut counts,
-                    &mut length,
-                    &markdown::plain_text(&e.body),
-                    w.body,
-                );
-            }
+        // Each document's terms are counted on every core; merging them is the only serial part.
+        let counted: Vec<Counted> = entries
+            .par_iter()
+            .map(|e| {
+                let mut counts: HashMap<String, f64> = HashMap::new();
+                let mut length = 0.0;
+                add_field(&mut counts, &mut length, &e.signature, w.signature);
+                for v in &e.variants {
+                    add_field(&mut counts, &mut length, v, w.signature);
+                }
+                add_field(&mut counts, &mut length, &e.title, w.title);
+                if let Some(code) = &e.code {
+                    add_field(&mut counts, &mut length, code, w.code);
+                }
+                for t in e.tags.iter().chain(e.applies_to.iter()) {
+                    add_field(&mut counts, &mut length, t, w.tags);
+                }
+                add_field(&mut counts, &mut length, &e.summary, w.summary);
+                let fixes = e
+                    .causes
+                    .iter()
+                    .chain(&e.quick_fixes)
+                    .chain(std::iter::once(&e.quick_fix));
+                for f in fixes {
+                    add_field(&mut counts, &mut length, &markdown::plain_text(f), w.fixes);
+                }
+                if w.body > 0.0 {
+                    add_field(
+                        &mut counts,
+                        &mut length,
+                        &markdown::plain_text(&e.body),
+                        w.body,
+                    );
+                }
+                let terms = counts
+                    .into_iter()
+                    .map(|(term, tf)| (term, (tf * 10.0).round() as u32))
+                    .collect();
+                let meta = DocMeta {
+                    id: e.id.clone(),
+                    title: e.title.clone(),
+                    url: format!("{base_path}{}/", e.id),
+                    tool: tool_titles
+                        .get(&e.tool)
+                        .cloned()
+                        .unwrap_or_else(|| e.tool.clone()),
+                    code: e.code.clone().unwrap_or_default(),
+                    signature: e.signature.clone(),
+                    summary: e.summary.clone(),
+                    quick_fix: e.quick_fix.clone(),
+                };
+                (terms, (length * 10.0).round() as u32, meta)
+            })
+            .collect();
+        let mut index = Index::default();
+        for (d, (terms, length, meta)) in counted.into_iter().enumerate() {
             let doc = d as u32;
-            for (term, tf) in counts {
-                index
-                    .terms
-                    .entry(term)
-                    .or_default()
-                    .push((doc, (tf * 10.0).round() as u32));
+            for (term, tf) in terms {
+                index.terms.entry(term).or_default().push((doc, tf));
             }
-            index.lengths.push((length * 10.0).round() as u32);
-            index.docs.push(DocMeta {
-                id: e.id.clone(),
-                title: e.title.clone(),
-                url: format!("{base_path}{}/", e.id),
-                tool: tool_titles
-                    .get(&e.tool)
-                    .cloned()
-                    .unwrap_or_else(|| e.tool.clone()),
-                code: e.code.clone().unwrap_or_default(),
-                signature: e.signature.clone(),
-                summary: e.summary.clone(),
-                quick_fix: e.quick_fix.clone(),
-            });
+            index.lengths.push(length);
+            index.docs.push(meta);
         }
         for postings in index.terms.values_mut() {
             postings.sort_unstable();
