@@ -7,6 +7,7 @@
 //! scheme (`javascript:`, `data:`) is rendered as plain text. Root-relative links get the site's
 //! base path, so a site published under `/errors/` keeps working.
 
+use std::collections::VecDeque;
 use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
@@ -131,48 +132,51 @@ fn safe_events<'a>(parser: Parser<'a>, base_path: &'a str) -> impl Iterator<Item
 /// Renders a body: headings get ids (`## Why this happens` → `why-this-happens`), unique within
 /// the page given the ids already `taken` by the page's own sections.
 pub fn render_body(markdown: &str, base_path: &str, taken: &mut Vec<String>) -> Rendered {
-    let events: Vec<Event> = safe_events(Parser::new_ext(markdown, options()), base_path).collect();
+    let mut events = safe_events(Parser::new_ext(markdown, options()), base_path);
     let mut headings = Vec::new();
-    let mut out: Vec<Event> = Vec::with_capacity(events.len());
-    let mut i = 0;
-    while i < events.len() {
-        if let Event::Start(Tag::Heading {
+    // Events pass straight to the HTML writer; a heading's are held until its end, when its
+    // text (and so its id) is known, then queued after its start tag with the id, followed by
+    // a link to itself (so a section can be shared).
+    let mut queue: VecDeque<Event> = VecDeque::new();
+    let stream = std::iter::from_fn(|| {
+        if let Some(event) = queue.pop_front() {
+            return Some(event);
+        }
+        let event = events.next()?;
+        let Event::Start(Tag::Heading {
             level,
             classes,
             attrs,
             ..
-        }) = &events[i]
-        {
-            let end = events[i..]
-                .iter()
-                .position(|e| matches!(e, Event::End(TagEnd::Heading(_))))
-                .map_or(events.len(), |p| i + p);
-            let text = plain_of(&events[i + 1..end]);
-            let id = unique_id(slugify(&text), taken);
-            headings.push(Heading {
-                level: heading_number(*level),
-                id: id.clone(),
-                text,
-            });
-            out.push(Event::Start(Tag::Heading {
-                level: *level,
-                id: Some(CowStr::from(id.clone())),
-                classes: classes.clone(),
-                attrs: attrs.clone(),
-            }));
-            // Every heading links to itself, so a section can be shared.
-            out.extend(events[i + 1..end].iter().cloned());
-            out.push(Event::InlineHtml(CowStr::from(format!(
-                r##" <a class="anchor" href="#{id}" aria-label="Link to this section">#</a>"##
-            ))));
-            i = end;
-            continue;
-        }
-        out.push(events[i].clone());
-        i += 1;
-    }
+        }) = event
+        else {
+            return Some(event);
+        };
+        let inner: Vec<Event> = events
+            .by_ref()
+            .take_while(|e| !matches!(e, Event::End(TagEnd::Heading(_))))
+            .collect();
+        let text = plain_of(&inner);
+        let id = unique_id(slugify(&text), taken);
+        queue.extend(inner);
+        queue.push_back(Event::InlineHtml(CowStr::from(format!(
+            r##" <a class="anchor" href="#{id}" aria-label="Link to this section">#</a>"##
+        ))));
+        queue.push_back(Event::End(TagEnd::Heading(level)));
+        headings.push(Heading {
+            level: heading_number(level),
+            id: id.clone(),
+            text,
+        });
+        Some(Event::Start(Tag::Heading {
+            level,
+            id: Some(CowStr::from(id)),
+            classes,
+            attrs,
+        }))
+    });
     let mut html_out = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut html_out, out.into_iter());
+    html::push_html(&mut html_out, stream);
     Rendered {
         html: html_out,
         headings,
@@ -252,8 +256,27 @@ pub fn links(markdown: &str) -> Vec<(String, Range<usize>)> {
     outline(markdown, &mut Vec::new()).links
 }
 
+/// True when some Markdown is one line of plain words that renders as itself: it starts with a
+/// letter (no list, heading, quote or indented code can begin there) and holds no character that
+/// starts inline markup (`` ` * _ [ ] ! < > & \ ~ | ``) or a new line. Most inline fields are
+/// like this, and rendering them needs no parse (the test `plain_text_renders_as_itself`
+/// compares both ways).
+fn is_plain(markdown: &str) -> bool {
+    markdown.chars().next().is_some_and(char::is_alphabetic)
+        && !markdown.contains([
+            '`', '*', '_', '[', ']', '!', '<', '>', '&', '\\', '~', '|', '\n', '\r',
+        ])
+}
+
 /// Renders an inline field (one line of Markdown) without the wrapping `<p>`.
 pub fn render_inline(markdown: &str, base_path: &str) -> String {
+    if is_plain(markdown) {
+        return markdown.trim_end().to_string();
+    }
+    parse_inline(markdown, base_path)
+}
+
+fn parse_inline(markdown: &str, base_path: &str) -> String {
     let events = safe_events(Parser::new_ext(markdown, options()), base_path).filter(|e| {
         !matches!(
             e,
@@ -267,6 +290,13 @@ pub fn render_inline(markdown: &str, base_path: &str) -> String {
 
 /// The text of some Markdown with the markup removed (for meta descriptions and search).
 pub fn plain_text(markdown: &str) -> String {
+    if is_plain(markdown) {
+        return markdown.trim().to_string();
+    }
+    parse_plain_text(markdown)
+}
+
+fn parse_plain_text(markdown: &str) -> String {
     let events: Vec<Event> = Parser::new_ext(markdown, options()).collect();
     let mut s = String::new();
     for e in &events {
@@ -342,6 +372,54 @@ mod tests {
         assert!(!r.contains("javascript:"), "{r}");
         assert!(r.contains(r#"<a href="/errors/x/">b</a>"#));
         assert!(!r.starts_with("<p>"));
+    }
+
+    #[test]
+    fn plain_text_renders_as_itself() {
+        let mut samples: Vec<String> = [
+            "Run the command again",
+            "Übersicht of the proxy settings  ",
+            "Set the key in the shell's profile \"quoted\" (and retry)",
+            "Check the file at ~/.config or C:\\Users",
+            "A 1. B - C + D # E = F: G; H? I/ J% K$ L^ M{ N} O@ P'",
+            "Use *this* or `that`",
+            "see [x](/a/) now",
+            "a < b & c > d",
+            "two\nlines",
+            "strike ~~this~~",
+            "a | b",
+            "trailing spaces   ",
+            "x_y_z",
+            "",
+            "1. a list",
+            "- a list",
+            "# heading",
+            "    code",
+            "> quote",
+            "Ends with a backslash \\",
+        ]
+        .map(String::from)
+        .to_vec();
+        // And every inline field of the repo's own entries.
+        for entry in walkdir::WalkDir::new(concat!(env!("CARGO_MANIFEST_DIR"), "/content")) {
+            let Ok(entry) = entry else { continue };
+            let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+            samples.extend(
+                text.lines()
+                    .filter_map(|l| l.trim_start().strip_prefix("- "))
+                    .map(|l| l.trim_matches(['\'', '"']).to_string()),
+            );
+        }
+        assert!(samples.len() > 100, "{}", samples.len());
+        let mut plain = 0;
+        for s in &samples {
+            if is_plain(s) {
+                plain += 1;
+                assert_eq!(render_inline(s, "/"), parse_inline(s, "/"), "{s:?}");
+                assert_eq!(plain_text(s), parse_plain_text(s), "{s:?}");
+            }
+        }
+        assert!(plain > 50, "{plain}");
     }
 
     #[test]
