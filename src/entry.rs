@@ -1369,7 +1369,11 @@ fn normalize_into(s: &str, out: &mut String) -> usize {
         }
         words += 1;
         if word.is_ascii() {
-            out.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+            let start = out.len();
+            out.push_str(word);
+            if let Some(pushed) = out.get_mut(start..) {
+                pushed.make_ascii_lowercase();
+            }
         } else {
             out.extend(word.chars().flat_map(char::to_lowercase));
         }
