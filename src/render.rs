@@ -501,11 +501,17 @@ impl Taxonomy {
                 .iter()
                 .map(|k| (k.as_str().to_string(), k.as_str().to_string()))
                 .collect(),
-            Taxonomy::Tag => e
-                .tags
-                .iter()
-                .map(|t| (markdown::slugify(t), t.clone()))
-                .collect(),
+            // Two tags with one slug (`model`, `/model`) are one term: the first is kept.
+            Taxonomy::Tag => {
+                let mut terms: Vec<(String, String)> = Vec::with_capacity(e.tags.len());
+                for t in &e.tags {
+                    let slug = markdown::slugify(t);
+                    if !terms.iter().any(|(s, _)| *s == slug) {
+                        terms.push((slug, t.clone()));
+                    }
+                }
+                terms
+            }
         }
     }
 
@@ -586,17 +592,58 @@ pub fn render_each(
 ) -> Result<usize, Vec<Diagnostic>> {
     let templates = load_templates(templates_dir)?;
     let r = Renderer::new(site, assets);
-    let failures: Vec<Diagnostic> = site
-        .entries
-        .par_iter()
-        .filter_map(|e| match r.entry_page(&templates, e) {
-            Ok(page) => {
-                emit(page);
-                None
-            }
-            Err(d) => Some(d),
-        })
-        .collect();
+    // The entry pages and the rest (lists, home, sitemap, feed, redirects) side by side: the
+    // rest has a few large pages that would otherwise run alone at the end.
+    let (failures, others) = rayon::join(
+        || -> Vec<Diagnostic> {
+            site.entries
+                .par_iter()
+                .filter_map(|e| match r.entry_page(&templates, e) {
+                    Ok(page) => {
+                        emit(page);
+                        None
+                    }
+                    Err(d) => Some(d),
+                })
+                .collect()
+        },
+        || -> Vec<Result<usize, Diagnostic>> {
+            type Single<'a> = &'a (dyn Fn() -> Result<Page, Diagnostic> + Sync);
+            let singles: [Single; 6] = [
+                &|| r.home_page(&templates),
+                &|| r.not_found_page(&templates),
+                &|| r.search_page(&templates),
+                &|| r.sitemap(&templates),
+                &|| r.feed(&templates),
+                &|| r.robots(&templates),
+            ];
+            let (singles, (lists, redirects)) = rayon::join(
+                || {
+                    singles
+                        .into_par_iter()
+                        .map(|page| page())
+                        .collect::<Vec<_>>()
+                },
+                || {
+                    rayon::join(
+                        || r.list_pages(&templates, &|_| true),
+                        || r.redirects(&templates),
+                    )
+                },
+            );
+            singles
+                .into_iter()
+                .chain(lists)
+                .chain(redirects)
+                .map(|p| {
+                    p.map(|p| {
+                        emit(p);
+                        1
+                    })
+                })
+                .collect()
+        },
+    );
     let mut count = site.entries.len() - failures.len();
     let mut problems: Vec<Diagnostic> = Vec::new();
     for d in failures {
@@ -604,24 +651,9 @@ pub fn render_each(
             problems.push(d);
         }
     }
-    let others = [
-        r.home_page(&templates),
-        r.not_found_page(&templates),
-        r.search_page(&templates),
-        r.sitemap(&templates),
-        r.feed(&templates),
-        r.robots(&templates),
-    ];
-    for p in others
-        .into_iter()
-        .chain(r.list_pages(&templates, &|_| true))
-        .chain(r.redirects(&templates))
-    {
+    for p in others {
         match p {
-            Ok(p) => {
-                emit(p);
-                count += 1;
-            }
+            Ok(n) => count += n,
             Err(d) if !problems.contains(&d) => problems.push(d),
             Err(_) => {}
         }
@@ -1076,65 +1108,70 @@ impl<'a> Renderer<'a> {
             .unwrap_or_default()
     }
 
+    /// The tool, category, code, kind and tag pages whose output path `want` accepts, rendered
+    /// on every core.
     fn list_pages(
         &self,
         t: &TemplateSet,
-        want: &dyn Fn(&str) -> bool,
+        want: &(dyn Fn(&str) -> bool + Sync),
     ) -> Vec<Result<Page, Diagnostic>> {
-        let mut out = Vec::new();
-        for tool in self
-            .view
-            .tools
-            .iter()
-            .filter(|tool| want(&format!("{}/index.html", tool.slug)))
-        {
-            let entries = self
-                .site
-                .entries
-                .iter()
-                .filter(|e| e.tool == tool.slug)
-                .map(|e| self.summary(e))
-                .collect();
-            let page = self.meta(
-                format!("{} errors | {}", tool.title, self.view.title),
-                if tool.description.is_empty() {
-                    format!("Troubleshooting {} errors.", tool.title)
-                } else {
-                    tool.description.clone()
-                },
-                &format!("{}/", tool.slug),
-                Vec::new(),
-            );
-            out.push(self.list_page(t, page, tool, "tool", entries));
-        }
-        for taxonomy in Taxonomy::ALL {
-            let wanted = self
-                .terms(taxonomy)
-                .into_iter()
-                .filter(|term| want(&format!("{}/{}/index.html", taxonomy.prefix(), term.slug)));
-            for term in wanted {
+        // (the page's item, its list kind, its entries), each list gathered in one pass.
+        let mut lists: Vec<(ToolView, &'static str, Vec<&Entry>)> = Vec::new();
+        for tool in &self.view.tools {
+            if want(&format!("{}/index.html", tool.slug)) {
                 let entries = self
                     .site
                     .entries
                     .iter()
-                    .filter(|e| {
-                        taxonomy
-                            .terms_of(e)
-                            .iter()
-                            .any(|(slug, _)| *slug == term.slug)
-                    })
-                    .map(|e| self.summary(e))
+                    .filter(|e| e.tool == tool.slug)
+                    .map(|e| &**e)
                     .collect();
-                let page = self.meta(
-                    format!("{} | {}", term.title, self.view.title),
-                    term.description.clone(),
-                    &format!("{}/{}/", taxonomy.prefix(), term.slug),
-                    Vec::new(),
-                );
-                out.push(self.list_page(t, page, &term, taxonomy.prefix(), entries));
+                lists.push((tool.clone(), "tool", entries));
             }
         }
-        out
+        for taxonomy in Taxonomy::ALL {
+            let mut members: HashMap<String, Vec<&Entry>> = HashMap::new();
+            for e in &self.site.entries {
+                for (slug, _) in taxonomy.terms_of(e) {
+                    members.entry(slug).or_default().push(e);
+                }
+            }
+            for term in self.terms(taxonomy) {
+                if want(&format!("{}/{}/index.html", taxonomy.prefix(), term.slug)) {
+                    let entries = members.remove(&term.slug).unwrap_or_default();
+                    lists.push((term, taxonomy.prefix(), entries));
+                }
+            }
+        }
+        lists
+            .into_par_iter()
+            .map(|(item, list_kind, entries)| {
+                let (title, description) = if list_kind == "tool" {
+                    let description = if item.description.is_empty() {
+                        format!("Troubleshooting {} errors.", item.title)
+                    } else {
+                        item.description.clone()
+                    };
+                    (
+                        format!("{} errors | {}", item.title, self.view.title),
+                        description,
+                    )
+                } else {
+                    (
+                        format!("{} | {}", item.title, self.view.title),
+                        item.description.clone(),
+                    )
+                };
+                let path = if list_kind == "tool" {
+                    format!("{}/", item.slug)
+                } else {
+                    format!("{list_kind}/{}/", item.slug)
+                };
+                let page = self.meta(title, description, &path, Vec::new());
+                let entries = entries.into_iter().map(|e| self.summary(e)).collect();
+                self.list_page(t, page, &item, list_kind, entries)
+            })
+            .collect()
     }
 
     fn list_page(
@@ -1211,10 +1248,16 @@ impl<'a> Renderer<'a> {
     }
 
     fn redirects(&self, t: &TemplateSet) -> Vec<Result<Page, Diagnostic>> {
-        let mut out = Vec::new();
-        for e in &self.site.entries {
-            for alias in &e.aliases {
-                let from = site::normalize_site_path(&alias.value);
+        let aliases: Vec<(&Entry, &str)> = self
+            .site
+            .entries
+            .iter()
+            .flat_map(|e| e.aliases.iter().map(move |a| (&**e, a.value.as_str())))
+            .collect();
+        aliases
+            .into_par_iter()
+            .map(|(e, alias)| {
+                let from = site::normalize_site_path(alias);
                 let target = self.url(&format!("{}/", e.id));
                 let page = self.meta(
                     e.title.clone(),
@@ -1230,13 +1273,12 @@ impl<'a> Renderer<'a> {
                         target,
                     },
                 );
-                out.push(html.map(|html| Page {
+                html.map(|html| Page {
                     path: format!("{}index.html", from.trim_start_matches('/')),
                     content: html.into_bytes(),
-                }));
-            }
-        }
-        out
+                })
+            })
+            .collect()
     }
 
     fn sitemap(&self, t: &TemplateSet) -> Result<Page, Diagnostic> {

@@ -378,6 +378,7 @@ fn metadata_taxonomies_related_and_feed() {
     // Taxonomy pages, linked from the entry.
     assert_eq!(page.attr("#facts a[href='/code/401/']", "href").len(), 1);
     assert_eq!(page.attr("#facts a[href='/kind/auth/']", "href").len(), 1);
+    // Tags `login` and `/login` share a slug: one link, one place on the tag's page.
     assert_eq!(page.attr(".tags a", "href"), ["/tag/login/"]);
     assert_eq!(
         site.page("code/401/index.html").all(".entry-list li > a"),
