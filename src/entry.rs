@@ -1277,12 +1277,7 @@ impl<'a> Validator<'a> {
             .filter(|p| !matches!(p.field, "signature" | "variants" | "title" | "code"))
         {
             for (offset, sentence) in sentences(&p.text) {
-                if sentence
-                    .split_whitespace()
-                    .nth(MIN_REPEAT_WORDS - 1)
-                    .is_none()
-                    || normalize_into(sentence, &mut key) < MIN_REPEAT_WORDS
-                {
+                if normalize_into(sentence, &mut key) < MIN_REPEAT_WORDS {
                     continue;
                 }
                 let hash = hasher.hash_one(key.as_str());
@@ -1358,6 +1353,36 @@ fn normalize_sentence(s: &str) -> String {
 /// [`normalize_sentence`] into a reused buffer, in one pass; returns the number of words.
 fn normalize_into(s: &str, out: &mut String) -> usize {
     out.clear();
+    if !s.is_ascii() {
+        return normalize_unicode_into(s, out);
+    }
+    // All ASCII (nearly every sentence): bytes are chars, so words are split, trimmed and
+    // lower-cased by byte, exactly as the Unicode path does by char.
+    let mut words = 0;
+    let is_space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r');
+    for word in s.split(|c: char| c.is_ascii() && is_space(c as u8)) {
+        let bytes = word.as_bytes();
+        let Some(start) = bytes.iter().position(u8::is_ascii_alphanumeric) else {
+            continue;
+        };
+        let end = bytes
+            .iter()
+            .rposition(u8::is_ascii_alphanumeric)
+            .map_or(start, |i| i + 1);
+        if words > 0 {
+            out.push(' ');
+        }
+        words += 1;
+        let at = out.len();
+        out.push_str(&word[start..end]);
+        if let Some(pushed) = out.get_mut(at..) {
+            pushed.make_ascii_lowercase();
+        }
+    }
+    words
+}
+
+fn normalize_unicode_into(s: &str, out: &mut String) -> usize {
     let mut words = 0;
     for word in s.split_whitespace() {
         let word = word.trim_matches(|c: char| !c.is_alphanumeric());
@@ -1368,15 +1393,7 @@ fn normalize_into(s: &str, out: &mut String) -> usize {
             out.push(' ');
         }
         words += 1;
-        if word.is_ascii() {
-            let start = out.len();
-            out.push_str(word);
-            if let Some(pushed) = out.get_mut(start..) {
-                pushed.make_ascii_lowercase();
-            }
-        } else {
-            out.extend(word.chars().flat_map(char::to_lowercase));
-        }
+        out.extend(word.chars().flat_map(char::to_lowercase));
     }
     words
 }
@@ -1493,6 +1510,23 @@ mod tests {
                 (d.problem.code().0, l.0, l.1)
             })
             .collect()
+    }
+
+    #[test]
+    fn ascii_sentences_normalise_as_unicode_ones_do() {
+        for s in [
+            "Run `claude /login` again, then retry: it works!",
+            "  (Quoted) \"words\"\tand\x0Bvertical tabs\x0C--- ... ",
+            "UPPER lower MiXeD 123abc abc123 ---x--- -- x",
+            "",
+            "...",
+            "a.b.c d_e f-g",
+        ] {
+            let (mut ascii, mut unicode) = (String::new(), String::new());
+            let n = normalize_into(s, &mut ascii);
+            assert_eq!(n, normalize_unicode_into(s, &mut unicode), "{s:?}");
+            assert_eq!(ascii, unicode, "{s:?}");
+        }
     }
 
     #[test]
