@@ -143,8 +143,16 @@ fn template_error(error: &tera::Error, shown: &Path, src: &str) -> Diagnostic {
 }
 
 impl TemplateSet {
-    fn render<T: Serialize>(&self, name: &str, view: &T) -> Result<String, Diagnostic> {
-        let context = Context::from_serialize(view).map_err(|e| self.error(name, &e))?;
+    /// Renders `name` with the fields of `view` and `site`, the site's own variables (made a
+    /// template value once per build and shared: Tera's maps are reference-counted).
+    fn render<T: Serialize>(
+        &self,
+        name: &str,
+        site: &tera::Value,
+        view: &T,
+    ) -> Result<String, Diagnostic> {
+        let mut context = Context::from_serialize(view).map_err(|e| self.error(name, &e))?;
+        context.insert_value("site", site.clone());
         self.tera
             .render(name, &context)
             .map_err(|e| self.error(name, &e))
@@ -382,15 +390,13 @@ pub struct EntryView {
 }
 
 #[derive(Serialize)]
-struct EntryPage<'a> {
-    site: &'a SiteView,
+struct EntryPage {
     page: PageMeta,
     entry: EntryView,
 }
 
 #[derive(Serialize)]
-struct HomePage<'a> {
-    site: &'a SiteView,
+struct HomePage {
     page: PageMeta,
     categories: Vec<ToolView>,
     recent: Vec<EntrySummary>,
@@ -398,8 +404,7 @@ struct HomePage<'a> {
 }
 
 #[derive(Serialize)]
-struct ListPage<'a> {
-    site: &'a SiteView,
+struct ListPage {
     page: PageMeta,
     heading: String,
     description: String,
@@ -410,28 +415,24 @@ struct ListPage<'a> {
 }
 
 #[derive(Serialize)]
-struct SearchPage<'a> {
-    site: &'a SiteView,
+struct SearchPage {
     page: PageMeta,
     categories: Vec<ToolView>,
 }
 
 #[derive(Serialize)]
-struct PlainPage<'a> {
-    site: &'a SiteView,
+struct PlainPage {
     page: PageMeta,
 }
 
 #[derive(Serialize)]
-struct RedirectPage<'a> {
-    site: &'a SiteView,
+struct RedirectPage {
     page: PageMeta,
     target: String,
 }
 
 #[derive(Serialize)]
-struct FeedPage<'a> {
-    site: &'a SiteView,
+struct FeedPage {
     /// Absolute URL of the feed itself.
     feed_url: String,
     /// Absolute URL of the home page.
@@ -443,8 +444,7 @@ struct FeedPage<'a> {
 }
 
 #[derive(Serialize)]
-struct SitemapPage<'a> {
-    site: &'a SiteView,
+struct SitemapPage {
     urls: Vec<SitemapUrl>,
 }
 
@@ -735,6 +735,8 @@ pub fn render_entries(
 struct Renderer<'a> {
     site: &'a Site,
     view: SiteView,
+    /// `view` as a template value, made once and shared by every page.
+    site_value: tera::Value,
     /// Entry id → its position in `site.entries`.
     position: HashMap<&'a str, usize>,
     /// Tool slug → its display name.
@@ -788,9 +790,14 @@ impl<'a> Renderer<'a> {
             .iter()
             .map(|t| (t.slug.as_str(), t.meta.title.as_str()))
             .collect();
+        // Plain strings, lists and maps always convert; were it ever to fail, templates would
+        // report `site` as undefined rather than the build panicking.
+        let site_value =
+            tera::Value::try_from_serializable(&view).unwrap_or_else(|_| tera::Value::none());
         Renderer {
             site,
             view,
+            site_value,
             position,
             tool_titles,
         }
@@ -1019,14 +1026,7 @@ impl<'a> Renderer<'a> {
             breadcrumbs,
         );
         page.og_type = "article";
-        let html = t.render(
-            "entry.html",
-            &EntryPage {
-                site: &self.view,
-                page,
-                entry,
-            },
-        )?;
+        let html = t.render("entry.html", &self.site_value, &EntryPage { page, entry })?;
         Ok(Page {
             path: format!("{}/index.html", e.id),
             content: html.into_bytes(),
@@ -1048,8 +1048,8 @@ impl<'a> Renderer<'a> {
         );
         let html = t.render(
             "home.html",
+            &self.site_value,
             &HomePage {
-                site: &self.view,
                 page,
                 categories: self.categories(),
                 recent,
@@ -1190,8 +1190,8 @@ impl<'a> Renderer<'a> {
         );
         let html = t.render(
             "list.html",
+            &self.site_value,
             &ListPage {
-                site: &self.view,
                 heading: item.title.clone(),
                 description: item.description.clone(),
                 list_kind,
@@ -1215,8 +1215,8 @@ impl<'a> Renderer<'a> {
         );
         let html = t.render(
             "search.html",
+            &self.site_value,
             &SearchPage {
-                site: &self.view,
                 page,
                 categories: self.categories(),
             },
@@ -1234,13 +1234,7 @@ impl<'a> Renderer<'a> {
             "404.html",
             Vec::new(),
         );
-        let html = t.render(
-            "404.html",
-            &PlainPage {
-                site: &self.view,
-                page,
-            },
-        )?;
+        let html = t.render("404.html", &self.site_value, &PlainPage { page })?;
         Ok(Page {
             path: "404.html".into(),
             content: html.into_bytes(),
@@ -1267,11 +1261,8 @@ impl<'a> Renderer<'a> {
                 );
                 let html = t.render(
                     "redirect.html",
-                    &RedirectPage {
-                        site: &self.view,
-                        page,
-                        target,
-                    },
+                    &self.site_value,
+                    &RedirectPage { page, target },
                 );
                 html.map(|html| Page {
                     path: format!("{}index.html", from.trim_start_matches('/')),
@@ -1316,13 +1307,7 @@ impl<'a> Renderer<'a> {
                 lastmod: Some(e.updated.to_string()),
             });
         }
-        let xml = t.render(
-            "sitemap.xml",
-            &SitemapPage {
-                site: &self.view,
-                urls,
-            },
-        )?;
+        let xml = t.render("sitemap.xml", &self.site_value, &SitemapPage { urls })?;
         Ok(Page {
             path: "sitemap.xml".into(),
             content: xml.into_bytes(),
@@ -1349,8 +1334,8 @@ impl<'a> Renderer<'a> {
             .collect();
         let xml = t.render(
             "atom.xml",
+            &self.site_value,
             &FeedPage {
-                site: &self.view,
                 feed_url: self.absolute(&self.url("atom.xml")),
                 home_url: self.absolute(&self.url("")),
                 updated: self
@@ -1372,13 +1357,7 @@ impl<'a> Renderer<'a> {
 
     fn robots(&self, t: &TemplateSet) -> Result<Page, Diagnostic> {
         let page = self.meta(String::new(), String::new(), "sitemap.xml", Vec::new());
-        let txt = t.render(
-            "robots.txt",
-            &PlainPage {
-                site: &self.view,
-                page,
-            },
-        )?;
+        let txt = t.render("robots.txt", &self.site_value, &PlainPage { page })?;
         Ok(Page {
             path: "robots.txt".into(),
             content: txt.into_bytes(),
@@ -1387,9 +1366,9 @@ impl<'a> Renderer<'a> {
 }
 
 /// Turns `[x](../tool/slug.md#a)` into `[x](/tool/slug/#a)` for an entry's body.
-fn rewrite_md_links_for(md: &str, from_id: &str) -> String {
+fn rewrite_md_links_for<'a>(md: &'a str, from_id: &str) -> std::borrow::Cow<'a, str> {
     if !md.contains(".md") {
-        return md.to_string();
+        return md.into();
     }
     let mut out = String::with_capacity(md.len());
     let mut last = 0;
@@ -1410,7 +1389,7 @@ fn rewrite_md_links_for(md: &str, from_id: &str) -> String {
         }
     }
     out.push_str(&md[last..]);
-    out
+    out.into()
 }
 
 fn asset_url(assets: &Assets, base_path: &str, name: &str) -> String {

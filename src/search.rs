@@ -91,6 +91,9 @@ fn strip_noise(text: &str) -> String {
         return lower;
     };
     let s = noise.replace_all(&lower, " ");
+    if !s.contains('/') {
+        return s.into_owned();
+    }
     // A path's directories are noise; its file name is not. Keep a first segment that looks like
     // a host (`chatgpt.com/backend-api/...`).
     s.split_whitespace()
