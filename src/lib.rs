@@ -43,7 +43,8 @@ pub struct BuildOptions {
 pub struct Outcome {
     pub diagnostics: Vec<Diagnostic>,
     pub summary: Summary,
-    /// The pages rendered, for `check` (a build writes them as they come and keeps none).
+    /// The pages rendered, kept only for `serve` (`check` counts them, a build writes them as
+    /// they come; neither keeps any).
     pub pages: Vec<Page>,
     /// How many files were rendered (and, for `build`, written).
     pub files: usize,
@@ -56,24 +57,45 @@ impl Outcome {
 }
 
 /// Loads, checks and renders the site in memory; writes nothing.
+/// Pages are rendered and counted, not kept.
 pub fn check(root: &Path, load: &LoadOptions) -> Outcome {
-    check_cached(&Project::new(root), load, &mut site::ParseCache::default()).0
+    let project = Project::new(root);
+    check_with(&project, load, &mut site::ParseCache::default(), false).0
 }
 
-/// [`check`], reusing unchanged entries from `cache`; also returns the site it rendered.
+/// [`check`], reusing unchanged entries from `cache`, keeping the pages; also returns the site
+/// it rendered (for `serve`).
 pub fn check_cached(
     project: &Project,
     load: &LoadOptions,
     cache: &mut site::ParseCache,
+) -> (Outcome, Option<Site>) {
+    check_with(project, load, cache, true)
+}
+
+fn check_with(
+    project: &Project,
+    load: &LoadOptions,
+    cache: &mut site::ParseCache,
+    keep_pages: bool,
 ) -> (Outcome, Option<Site>) {
     let started = std::time::Instant::now();
     let (site, mut diagnostics) = site::load_cached(project, load, cache);
     timing("load and check", started);
     let entries = site.as_ref().map_or(0, |s| s.files_read);
     let mut pages = Vec::new();
+    let mut files = 0;
     if let Some(site) = &site {
-        match render_all(project, site) {
-            Ok(p) => pages = p,
+        let rendered = if keep_pages {
+            render_all(project, site).map(|p| {
+                pages = p;
+                pages.len()
+            })
+        } else {
+            render_each(project, site, &|_| {})
+        };
+        match rendered {
+            Ok(n) => files = n,
             Err(d) => diagnostics.extend(d),
         }
     }
@@ -82,7 +104,7 @@ pub fn check_cached(
     let outcome = Outcome {
         diagnostics,
         summary,
-        files: pages.len(),
+        files,
         pages,
     };
     (outcome, site)
