@@ -1358,23 +1358,30 @@ fn normalize_into(s: &str, out: &mut String) -> usize {
     }
     // All ASCII (nearly every sentence): bytes are chars, so words are split, trimmed and
     // lower-cased by byte, exactly as the Unicode path does by char.
-    let mut words = 0;
     let is_space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r');
-    for word in s.split(|c: char| c.is_ascii() && is_space(c as u8)) {
-        let bytes = word.as_bytes();
-        let Some(start) = bytes.iter().position(u8::is_ascii_alphanumeric) else {
+    let bytes = s.as_bytes();
+    let mut words = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let start = i;
+        while i < bytes.len() && !is_space(bytes[i]) {
+            i += 1;
+        }
+        let word = &bytes[start..i];
+        i += 1;
+        let Some(first) = word.iter().position(u8::is_ascii_alphanumeric) else {
             continue;
         };
-        let end = bytes
+        let last = word
             .iter()
             .rposition(u8::is_ascii_alphanumeric)
-            .map_or(start, |i| i + 1);
+            .unwrap_or(first);
         if words > 0 {
             out.push(' ');
         }
         words += 1;
         let at = out.len();
-        out.push_str(&word[start..end]);
+        out.push_str(&s[start + first..=start + last]);
         if let Some(pushed) = out.get_mut(at..) {
             pushed.make_ascii_lowercase();
         }
