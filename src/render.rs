@@ -981,39 +981,65 @@ impl<'a> Renderer<'a> {
             (e.title.clone(), url.clone()),
         ];
         let mut graph = vec![
-            serde_json::json!({
-                "@type": "TechArticle",
-                "headline": e.title,
-                "description": e.summary,
-                "dateModified": e.updated.to_string(),
-                "url": url,
-                "inLanguage": self.view.language,
-                "citation": e.sources.iter().map(|s| serde_json::json!({
-                    "@type": "CreativeWork", "name": s.title, "url": s.url
-                })).collect::<Vec<_>>(),
+            ld::Node::Article(ld::Article {
+                kind: "TechArticle",
+                citation: e
+                    .sources
+                    .iter()
+                    .map(|s| ld::Work {
+                        kind: "CreativeWork",
+                        name: &s.title,
+                        url: &s.url,
+                    })
+                    .collect(),
+                date_modified: e.updated.to_string(),
+                description: &e.summary,
+                headline: &e.title,
+                in_language: &self.view.language,
+                url,
             }),
-            serde_json::json!({
-                "@type": "BreadcrumbList",
-                "itemListElement": crumbs.iter().enumerate().map(|(i, (name, item))| serde_json::json!({
-                    "@type": "ListItem", "position": i + 1, "name": name, "item": item
-                })).collect::<Vec<_>>(),
+            ld::Node::Breadcrumbs(ld::Breadcrumbs {
+                kind: "BreadcrumbList",
+                items: crumbs
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (name, item))| ld::Crumb {
+                        kind: "ListItem",
+                        item,
+                        name,
+                        position: i + 1,
+                    })
+                    .collect(),
             }),
         ];
         if !e.faq.is_empty() {
-            graph.push(serde_json::json!({
-                "@type": "FAQPage",
-                "mainEntity": e.faq.iter().map(|f| serde_json::json!({
-                    "@type": "Question",
-                    "name": markdown::plain_text(&f.q),
-                    "acceptedAnswer": {"@type": "Answer", "text": markdown::plain_text(&f.a)},
-                })).collect::<Vec<_>>(),
+            graph.push(ld::Node::Faq(ld::FaqPage {
+                kind: "FAQPage",
+                main_entity: e
+                    .faq
+                    .iter()
+                    .map(|f| ld::Question {
+                        kind: "Question",
+                        accepted_answer: ld::Answer {
+                            kind: "Answer",
+                            text: markdown::plain_text(&f.a),
+                        },
+                        name: markdown::plain_text(&f.q),
+                    })
+                    .collect(),
             }));
         }
-        let doc = serde_json::json!({"@context": "https://schema.org", "@graph": graph});
+        let doc = ld::Document {
+            context: "https://schema.org",
+            graph,
+        };
+        let json = serde_json::to_string(&doc).unwrap_or_default();
         // Inside <script>, `</` could end the element: JSON allows `<\/` for it.
-        serde_json::to_string(&doc)
-            .unwrap_or_default()
-            .replace("</", "<\\/")
+        if json.contains("</") {
+            json.replace("</", "<\\/")
+        } else {
+            json
+        }
     }
 
     fn entry_page(&self, t: &TemplateSet, e: &Entry) -> Result<Page, Diagnostic> {
@@ -1458,4 +1484,88 @@ pub fn static_files(static_dir: &Path) -> Result<(Vec<Page>, Assets), Vec<Diagno
         pages.push(Page { path, content });
     }
     Ok((pages, assets))
+}
+
+/// The JSON-LD of an entry page (schema.org), serialized straight from these types. Fields are
+/// declared in name order, so the JSON's keys come out sorted.
+mod ld {
+    use serde::Serialize;
+
+    #[derive(Serialize)]
+    pub struct Document<'a> {
+        #[serde(rename = "@context")]
+        pub context: &'static str,
+        #[serde(rename = "@graph")]
+        pub graph: Vec<Node<'a>>,
+    }
+
+    #[derive(Serialize)]
+    #[serde(untagged)]
+    pub enum Node<'a> {
+        Article(Article<'a>),
+        Breadcrumbs(Breadcrumbs<'a>),
+        Faq(FaqPage),
+    }
+
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct Article<'a> {
+        #[serde(rename = "@type")]
+        pub kind: &'static str,
+        pub citation: Vec<Work<'a>>,
+        pub date_modified: String,
+        pub description: &'a str,
+        pub headline: &'a str,
+        pub in_language: &'a str,
+        pub url: String,
+    }
+
+    #[derive(Serialize)]
+    pub struct Work<'a> {
+        #[serde(rename = "@type")]
+        pub kind: &'static str,
+        pub name: &'a str,
+        pub url: &'a str,
+    }
+
+    #[derive(Serialize)]
+    pub struct Breadcrumbs<'a> {
+        #[serde(rename = "@type")]
+        pub kind: &'static str,
+        #[serde(rename = "itemListElement")]
+        pub items: Vec<Crumb<'a>>,
+    }
+
+    #[derive(Serialize)]
+    pub struct Crumb<'a> {
+        #[serde(rename = "@type")]
+        pub kind: &'static str,
+        pub item: &'a str,
+        pub name: &'a str,
+        pub position: usize,
+    }
+
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct FaqPage {
+        #[serde(rename = "@type")]
+        pub kind: &'static str,
+        pub main_entity: Vec<Question>,
+    }
+
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct Question {
+        #[serde(rename = "@type")]
+        pub kind: &'static str,
+        pub accepted_answer: Answer,
+        pub name: String,
+    }
+
+    #[derive(Serialize)]
+    pub struct Answer {
+        #[serde(rename = "@type")]
+        pub kind: &'static str,
+        pub text: String,
+    }
 }
