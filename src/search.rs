@@ -24,6 +24,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::LazyLock;
 
 use regex::Regex;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::entry::Entry;
@@ -192,7 +193,7 @@ pub struct Index {
 /// its result shows.
 type Counted = (Vec<(String, u32)>, u32, DocMeta);
 
-fn add_field(counts: &mut HashMap<String, f64>, length: &mut f64, text: &str, weight: f64) {
+fn add_field(counts: &mut FxHashMap<String, f64>, length: &mut f64, text: &str, weight: f64) {
     for t in tokens(text) {
         *counts.entry(t).or_default() += weight;
         *length += weight;
@@ -212,7 +213,7 @@ impl Index {
         let counted: Vec<Counted> = entries
             .par_iter()
             .map(|e| {
-                let mut counts: HashMap<String, f64> = HashMap::new();
+                let mut counts: FxHashMap<String, f64> = FxHashMap::default();
                 let mut length = 0.0;
                 add_field(&mut counts, &mut length, &e.signature, w.signature);
                 for v in &e.variants {
@@ -262,15 +263,19 @@ impl Index {
                 (terms, (length * 10.0).round() as u32, meta)
             })
             .collect();
+        // Postings gathered in a hash map (a million inserts at 10,000 entries), then sorted by
+        // term once.
         let mut index = Index::default();
-        for (d, (terms, length, meta)) in counted.into_iter().enumerate() {
+        let mut terms: FxHashMap<String, Vec<(u32, u32)>> = FxHashMap::default();
+        for (d, (doc_terms, length, meta)) in counted.into_iter().enumerate() {
             let doc = d as u32;
-            for (term, tf) in terms {
-                index.terms.entry(term).or_default().push((doc, tf));
+            for (term, tf) in doc_terms {
+                terms.entry(term).or_default().push((doc, tf));
             }
             index.lengths.push(length);
             index.docs.push(meta);
         }
+        index.terms = terms.into_iter().collect();
         for postings in index.terms.values_mut() {
             postings.sort_unstable();
         }
