@@ -1359,32 +1359,32 @@ fn normalize_into(s: &str, out: &mut String) -> usize {
     // All ASCII (nearly every sentence): bytes are chars, so words are split, trimmed and
     // lower-cased by byte, exactly as the Unicode path does by char.
     let is_space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r');
-    let bytes = s.as_bytes();
     let mut words = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        let start = i;
-        while i < bytes.len() && !is_space(bytes[i]) {
-            i += 1;
+    // In a word (after its first letter or digit); `keep` is where its last one ends in `out`.
+    let mut in_word = false;
+    let mut keep = 0;
+    for &b in s.as_bytes() {
+        if is_space(b) {
+            if in_word {
+                out.truncate(keep);
+                in_word = false;
+            }
+        } else if b.is_ascii_alphanumeric() {
+            if !in_word {
+                if words > 0 {
+                    out.push(' ');
+                }
+                words += 1;
+                in_word = true;
+            }
+            out.push(char::from(b.to_ascii_lowercase()));
+            keep = out.len();
+        } else if in_word {
+            out.push(char::from(b));
         }
-        let word = &bytes[start..i];
-        i += 1;
-        let Some(first) = word.iter().position(u8::is_ascii_alphanumeric) else {
-            continue;
-        };
-        let last = word
-            .iter()
-            .rposition(u8::is_ascii_alphanumeric)
-            .unwrap_or(first);
-        if words > 0 {
-            out.push(' ');
-        }
-        words += 1;
-        let at = out.len();
-        out.push_str(&s[start + first..=start + last]);
-        if let Some(pushed) = out.get_mut(at..) {
-            pushed.make_ascii_lowercase();
-        }
+    }
+    if in_word {
+        out.truncate(keep);
     }
     words
 }
