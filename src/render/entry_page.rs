@@ -1,0 +1,295 @@
+//! An entry's page: its view (body and inline fields rendered, table of contents, related
+//! errors, taxonomy links) and its JSON-LD.
+
+use super::Page;
+use super::pages::{Renderer, rewrite_md_links_for};
+use super::taxonomy::{Taxonomy, category_slug, kind_title};
+use super::templates::TemplateSet;
+use super::views::*;
+use crate::diagnostic::Diagnostic;
+use crate::entry::Entry;
+use crate::markdown;
+use crate::site;
+
+impl Renderer<'_> {
+    pub(super) fn entry_view(&self, e: &Entry) -> EntryView {
+        let mut taken = site::reserved_ids();
+        let body = markdown::render_body(
+            &rewrite_md_links_for(&e.body, &e.id),
+            &self.view.base_path,
+            &mut taken,
+        );
+        let mut toc: Vec<TocItem> = body
+            .headings
+            .iter()
+            .filter(|h| h.level == 2)
+            .map(|h| TocItem {
+                id: h.id.clone(),
+                title: h.text.clone(),
+            })
+            .collect();
+        let related = self.related(e);
+        let present = site::present_sections(e, !related.is_empty());
+        toc.extend(
+            site::SECTIONS
+                .iter()
+                .filter(|(id, _)| present.contains(id))
+                .map(|(id, title)| TocItem {
+                    id: id.to_string(),
+                    title: title.to_string(),
+                }),
+        );
+        let category_url = self.url(&format!("category/{}/", category_slug(&e.category)));
+        EntryView {
+            id: e.id.clone(),
+            url: self.url(&format!("{}/", e.id)),
+            title: e.title.clone(),
+            summary: e.summary.clone(),
+            signature: e.signature.clone(),
+            variants: e.variants.clone(),
+            code: e.code.clone(),
+            kind: e.kind.map(|k| k.as_str().to_string()),
+            tool: Link {
+                title: self.tool_title(&e.tool),
+                url: self.url(&format!("{}/", e.tool)),
+            },
+            category: Link {
+                title: e.category.clone(),
+                url: category_url,
+            },
+            quick_fix_html: self.inline(&e.quick_fix, &e.id),
+            updated: e.updated.to_string(),
+            updated_human: e.updated.strftime("%-d %B %Y").to_string(),
+            body_html: body.html,
+            toc,
+            causes: self.inlines(&e.causes, &e.id),
+            quick_fixes: self.inlines(&e.quick_fixes, &e.id),
+            checks: self.inlines(&e.checks, &e.id),
+            steps: self.inlines(&e.steps, &e.id),
+            prevention: self.inlines(&e.prevention, &e.id),
+            sources: e
+                .sources
+                .iter()
+                .map(|s| SourceView {
+                    url: s.url.clone(),
+                    title: s.title.clone(),
+                    note: self.inline(&s.note, &e.id),
+                    checked: s.checked.map(|d| d.to_string()).unwrap_or_default(),
+                })
+                .collect(),
+            related,
+            faq: e
+                .faq
+                .iter()
+                .map(|f| FaqView {
+                    q: markdown::plain_text(&f.q),
+                    q_html: self.inline(&f.q, &e.id),
+                    a: markdown::render_body(
+                        &rewrite_md_links_for(&f.a, &e.id),
+                        &self.view.base_path,
+                        &mut Vec::new(),
+                    )
+                    .html,
+                })
+                .collect(),
+            applies_to: e.applies_to.clone(),
+            tags: e.tags.clone(),
+            edit_url: self
+                .site
+                .config
+                .edit_url
+                .as_ref()
+                .map(|t| t.replace("{path}", &e.path.to_string_lossy().replace('\\', "/"))),
+            code_link: Taxonomy::Code
+                .terms_of(e)
+                .first()
+                .map(|(slug, name)| self.term_link(Taxonomy::Code, slug, name)),
+            kind_link: e
+                .kind
+                .map(|k| self.term_link(Taxonomy::Kind, k.as_str(), kind_title(k.as_str()))),
+            tag_links: Taxonomy::Tag
+                .terms_of(e)
+                .iter()
+                .map(|(slug, name)| self.term_link(Taxonomy::Tag, slug, name))
+                .collect(),
+            json_ld: self.json_ld(e),
+        }
+    }
+
+    /// Structured data for search engines: the article, its breadcrumb trail, its FAQ.
+    fn json_ld(&self, e: &Entry) -> String {
+        let url = self.absolute(&self.url(&format!("{}/", e.id)));
+        let crumbs = [
+            (
+                self.tool_title(&e.tool),
+                self.absolute(&self.url(&format!("{}/", e.tool))),
+            ),
+            (
+                e.category.clone(),
+                self.absolute(&self.url(&format!("category/{}/", category_slug(&e.category)))),
+            ),
+            (e.title.clone(), url.clone()),
+        ];
+        let mut graph = vec![
+            ld::Node::Article(ld::Article {
+                kind: "TechArticle",
+                citation: e
+                    .sources
+                    .iter()
+                    .map(|s| ld::Work {
+                        kind: "CreativeWork",
+                        name: &s.title,
+                        url: &s.url,
+                    })
+                    .collect(),
+                date_modified: e.updated.to_string(),
+                description: &e.summary,
+                headline: &e.title,
+                in_language: &self.view.language,
+                url,
+            }),
+            ld::Node::Breadcrumbs(ld::Breadcrumbs {
+                kind: "BreadcrumbList",
+                items: crumbs
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (name, item))| ld::Crumb {
+                        kind: "ListItem",
+                        item,
+                        name,
+                        position: i + 1,
+                    })
+                    .collect(),
+            }),
+        ];
+        if !e.faq.is_empty() {
+            graph.push(ld::Node::Faq(ld::FaqPage {
+                kind: "FAQPage",
+                main_entity: e
+                    .faq
+                    .iter()
+                    .map(|f| ld::Question {
+                        kind: "Question",
+                        accepted_answer: ld::Answer {
+                            kind: "Answer",
+                            text: markdown::plain_text(&f.a),
+                        },
+                        name: markdown::plain_text(&f.q),
+                    })
+                    .collect(),
+            }));
+        }
+        let doc = ld::Document {
+            context: "https://schema.org",
+            graph,
+        };
+        let json = serde_json::to_string(&doc).unwrap_or_default();
+        // Inside <script>, `</` could end the element: JSON allows `<\/` for it.
+        if json.contains("</") {
+            json.replace("</", "<\\/")
+        } else {
+            json
+        }
+    }
+
+    pub(super) fn entry_page(&self, t: &TemplateSet, e: &Entry) -> Result<Page, Diagnostic> {
+        let entry = self.entry_view(e);
+        let breadcrumbs = vec![entry.tool.clone(), entry.category.clone()];
+        let mut page = self.meta(
+            format!("{} | {}", e.title, self.view.title),
+            e.summary.clone(),
+            &format!("{}/", e.id),
+            breadcrumbs,
+        );
+        page.og_type = "article";
+        let html = t.render("entry.html", &self.site_value, &EntryPage { page, entry })?;
+        Ok(Page {
+            path: format!("{}/index.html", e.id),
+            content: html.into_bytes(),
+        })
+    }
+}
+
+/// The JSON-LD of an entry page (schema.org), serialized straight from these types. Fields are
+/// declared in name order, so the JSON's keys come out sorted.
+mod ld {
+    use serde::Serialize;
+
+    #[derive(Serialize)]
+    pub struct Document<'a> {
+        #[serde(rename = "@context")]
+        pub context: &'static str,
+        #[serde(rename = "@graph")]
+        pub graph: Vec<Node<'a>>,
+    }
+
+    #[derive(Serialize)]
+    #[serde(untagged)]
+    pub enum Node<'a> {
+        Article(Article<'a>),
+        Breadcrumbs(Breadcrumbs<'a>),
+        Faq(FaqPage),
+    }
+
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct Article<'a> {
+        #[serde(rename = "@type")]
+        pub kind: &'static str,
+        pub citation: Vec<Work<'a>>,
+        pub date_modified: String,
+        pub description: &'a str,
+        pub headline: &'a str,
+        pub in_language: &'a str,
+        pub url: String,
+    }
+
+    #[derive(Serialize)]
+    pub struct Work<'a> {
+        #[serde(rename = "@type")]
+        pub kind: &'static str,
+        pub name: &'a str,
+        pub url: &'a str,
+    }
+
+    #[derive(Serialize)]
+    pub struct Breadcrumbs<'a> {
+        #[serde(rename = "@type")]
+        pub kind: &'static str,
+        #[serde(rename = "itemListElement")]
+        pub items: Vec<Crumb<'a>>,
+    }
+
+    #[derive(Serialize)]
+    pub struct Crumb<'a> {
+        #[serde(rename = "@type")]
+        pub kind: &'static str,
+        pub item: &'a str,
+        pub name: &'a str,
+        pub position: usize,
+    }
+
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct FaqPage {
+        #[serde(rename = "@type")]
+        pub kind: &'static str,
+        pub main_entity: Vec<Question>,
+    }
+
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct Question {
+        #[serde(rename = "@type")]
+        pub kind: &'static str,
+        pub accepted_answer: Answer,
+        pub name: String,
+    }
+
+    #[derive(Serialize)]
+    pub struct Answer {
+        #[serde(rename = "@type")]
+        pub kind: &'static str,
+        pub text: String,
+    }
+}

@@ -1,0 +1,225 @@
+//! [`Site`] → `Vec<Page>` through Tera.
+//!
+//! The repo's `templates/` are compiled into the binary as the defaults; a site's own
+//! `templates/` override them file by file (and may add partials). Every template gets a typed
+//! view struct (the template API, mirrored in docs/templates.md), never loose string keys.
+//! Markdown is rendered here, through `markdown`. Nothing here touches the output folder.
+//!
+//! The stages inside: `templates` (the defaults and a site's overrides, compiled once, errors
+//! pointed at the template's file), `views` (the typed structs templates see, mirrored in
+//! docs/templates.md), `taxonomy` (categories, codes, kinds and tags), `pages` (a `Renderer` that
+//! turns the site into each page's view and renders it), `entry_page` (an entry's page and its
+//! JSON-LD) and `assets` (static files, fingerprinted).
+
+mod assets;
+mod entry_page;
+mod pages;
+mod taxonomy;
+mod templates;
+mod views;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::diagnostic::Diagnostic;
+use crate::entry::Entry;
+use crate::site::Site;
+
+pub use assets::{DEFAULT_STATIC, static_files};
+use pages::Renderer;
+pub use taxonomy::{Taxonomy, kind_title};
+pub use templates::DEFAULT_TEMPLATES;
+use templates::load_templates;
+pub use views::*;
+
+/// One output file: its path under the output folder and its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    pub path: String,
+    pub content: Vec<u8>,
+}
+
+/// Where the files that pages refer to are, under the output folder (no leading `/`).
+#[derive(Debug, Clone, Default)]
+pub struct Assets {
+    /// Static file name → fingerprinted path (`style.css` → `style.3f2a91c0.css`).
+    pub files: BTreeMap<String, String>,
+    /// The main search index (`search/index.0a1b2c3d.json`).
+    pub search_index: String,
+}
+
+/// Builds every page of the site, referring to the static files and search index in `assets`.
+pub fn render(
+    site: &Site,
+    templates_dir: &Path,
+    assets: &Assets,
+) -> Result<Vec<Page>, Vec<Diagnostic>> {
+    collect(|emit| render_each(site, templates_dir, assets, emit))
+}
+
+/// Runs something that emits pages (from any thread) and gathers them, sorted by path.
+pub fn collect(
+    run: impl FnOnce(&(dyn Fn(Page) + Sync)) -> Result<usize, Vec<Diagnostic>>,
+) -> Result<Vec<Page>, Vec<Diagnostic>> {
+    let pages = std::sync::Mutex::new(Vec::new());
+    run(&|page| {
+        if let Ok(mut pages) = pages.lock() {
+            pages.push(page);
+        }
+    })?;
+    let mut pages = pages.into_inner().unwrap_or_default();
+    pages.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(pages)
+}
+
+/// Renders every page and hands each to `emit` as soon as it is ready (from any thread), so a
+/// build can write pages without holding them all. Returns how many there were.
+pub fn render_each(
+    site: &Site,
+    templates_dir: &Path,
+    assets: &Assets,
+    emit: &(dyn Fn(Page) + Sync),
+) -> Result<usize, Vec<Diagnostic>> {
+    let templates = load_templates(templates_dir)?;
+    let r = Renderer::new(site, assets);
+    // The entry pages and the rest (lists, home, sitemap, feed, redirects) side by side: the
+    // rest has a few large pages that would otherwise run alone at the end.
+    let (failures, others) = rayon::join(
+        || -> Vec<Diagnostic> {
+            site.entries
+                .par_iter()
+                .filter_map(|e| match r.entry_page(&templates, e) {
+                    Ok(page) => {
+                        emit(page);
+                        None
+                    }
+                    Err(d) => Some(d),
+                })
+                .collect()
+        },
+        || -> Vec<Result<usize, Diagnostic>> {
+            type Single<'a> = &'a (dyn Fn() -> Result<Page, Diagnostic> + Sync);
+            let singles: [Single; 6] = [
+                &|| r.home_page(&templates),
+                &|| r.not_found_page(&templates),
+                &|| r.search_page(&templates),
+                &|| r.sitemap(&templates),
+                &|| r.feed(&templates),
+                &|| r.robots(&templates),
+            ];
+            let (singles, (lists, redirects)) = rayon::join(
+                || {
+                    singles
+                        .into_par_iter()
+                        .map(|page| page())
+                        .collect::<Vec<_>>()
+                },
+                || {
+                    rayon::join(
+                        || r.list_pages(&templates, &|_| true),
+                        || r.redirects(&templates),
+                    )
+                },
+            );
+            singles
+                .into_iter()
+                .chain(lists)
+                .chain(redirects)
+                .map(|p| {
+                    p.map(|p| {
+                        emit(p);
+                        1
+                    })
+                })
+                .collect()
+        },
+    );
+    let mut count = site.entries.len() - failures.len();
+    let mut problems: Vec<Diagnostic> = Vec::new();
+    for d in failures {
+        if !problems.contains(&d) {
+            problems.push(d);
+        }
+    }
+    for p in others {
+        match p {
+            Ok(n) => count += n,
+            Err(d) if !problems.contains(&d) => problems.push(d),
+            Err(_) => {}
+        }
+    }
+    if problems.is_empty() {
+        Ok(count)
+    } else {
+        Err(problems)
+    }
+}
+
+/// The output paths of the list pages an entry appears on: its tool's, its category's, and its
+/// code's, kind's and tags' pages.
+pub fn list_paths_of(e: &Entry) -> Vec<String> {
+    let mut paths = vec![format!("{}/index.html", e.tool)];
+    for taxonomy in Taxonomy::ALL {
+        for (slug, _) in taxonomy.terms_of(e) {
+            paths.push(format!("{}/{slug}/index.html", taxonomy.prefix()));
+        }
+    }
+    paths
+}
+
+/// Renders the entry pages of `ids`, the list pages among `lists` (output paths), and the
+/// pages that show every entry (home, search, sitemap, feed). For `serve`, when it knows that
+/// no other page can have changed.
+pub fn render_selected(
+    site: &Site,
+    templates_dir: &Path,
+    assets: &Assets,
+    ids: &[String],
+    lists: &std::collections::HashSet<String>,
+) -> Result<Vec<Page>, Vec<Diagnostic>> {
+    let templates = load_templates(templates_dir)?;
+    let r = Renderer::new(site, assets);
+    let mut pages = Vec::new();
+    let mut problems = Vec::new();
+    let entries = site
+        .entries
+        .iter()
+        .filter(|e| ids.contains(&e.id))
+        .map(|e| r.entry_page(&templates, e));
+    let singles = [
+        r.home_page(&templates),
+        r.search_page(&templates),
+        r.sitemap(&templates),
+        r.feed(&templates),
+    ];
+    let lists = r.list_pages(&templates, &|path| lists.contains(path));
+    for p in entries.chain(singles).chain(lists) {
+        match p {
+            Ok(p) => pages.push(p),
+            Err(d) => problems.push(d),
+        }
+    }
+    if problems.is_empty() {
+        Ok(pages)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Renders only the pages of the entries `ids` (for `serve`, when nothing else can have changed).
+pub fn render_entries(
+    site: &Site,
+    templates_dir: &Path,
+    assets: &Assets,
+    ids: &[String],
+) -> Result<Vec<Page>, Vec<Diagnostic>> {
+    let templates = load_templates(templates_dir)?;
+    let r = Renderer::new(site, assets);
+    site.entries
+        .iter()
+        .filter(|e| ids.contains(&e.id))
+        .map(|e| r.entry_page(&templates, e).map_err(|d| vec![d]))
+        .collect()
+}

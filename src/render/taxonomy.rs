@@ -1,0 +1,100 @@
+//! The ways entries are grouped, each with its own pages: `/category/…/`, `/code/401/`,
+//! `/kind/auth/`, `/tag/…/`.
+
+use crate::entry::Entry;
+use crate::markdown;
+
+/// A category: the name shown and its slug in `/category/<slug>/`.
+pub(super) fn category_slug(name: &str) -> String {
+    markdown::slugify(name)
+}
+
+/// The ways entries are grouped, each with its own pages: `/category/…/`, `/code/401/`,
+/// `/kind/auth/`, `/tag/…/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Taxonomy {
+    Category,
+    Code,
+    Kind,
+    Tag,
+}
+
+impl Taxonomy {
+    pub const ALL: [Taxonomy; 4] = [
+        Taxonomy::Category,
+        Taxonomy::Code,
+        Taxonomy::Kind,
+        Taxonomy::Tag,
+    ];
+
+    /// The first segment of its pages' URLs.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Taxonomy::Category => "category",
+            Taxonomy::Code => "code",
+            Taxonomy::Kind => "kind",
+            Taxonomy::Tag => "tag",
+        }
+    }
+
+    /// An entry's terms in this taxonomy, as (slug, name).
+    pub fn terms_of(self, e: &Entry) -> Vec<(String, String)> {
+        match self {
+            Taxonomy::Category => vec![(category_slug(&e.category), e.category.clone())],
+            Taxonomy::Code => e
+                .code
+                .iter()
+                .map(|c| (markdown::slugify(c), c.clone()))
+                .collect(),
+            Taxonomy::Kind => e
+                .kind
+                .iter()
+                .map(|k| (k.as_str().to_string(), k.as_str().to_string()))
+                .collect(),
+            // Two tags with one slug (`model`, `/model`) are one term: the first is kept.
+            Taxonomy::Tag => {
+                let mut terms: Vec<(String, String)> = Vec::with_capacity(e.tags.len());
+                for t in &e.tags {
+                    let slug = markdown::slugify(t);
+                    if !terms.iter().any(|(s, _)| *s == slug) {
+                        terms.push((slug, t.clone()));
+                    }
+                }
+                terms
+            }
+        }
+    }
+
+    /// The heading of a term's page.
+    pub(super) fn title(self, name: &str) -> String {
+        match self {
+            Taxonomy::Category => name.to_string(),
+            Taxonomy::Code => format!("Error code {name}"),
+            Taxonomy::Kind => kind_title(name).to_string(),
+            Taxonomy::Tag => format!("Tagged \u{201c}{name}\u{201d}"),
+        }
+    }
+
+    pub(super) fn description(self, name: &str) -> String {
+        match self {
+            Taxonomy::Category => format!("Troubleshooting entries in {name}."),
+            Taxonomy::Code => format!("Errors that report the code {name}, across tools."),
+            Taxonomy::Kind => format!("{} errors, across tools.", kind_title(name)),
+            Taxonomy::Tag => format!("Entries tagged {name}."),
+        }
+    }
+}
+
+/// The display name of a failure class.
+pub fn kind_title(kind: &str) -> &'static str {
+    match kind {
+        "auth" => "Authentication",
+        "quota" => "Quotas and rate limits",
+        "model" => "Models",
+        "runtime" => "Runtime",
+        "config" => "Configuration",
+        "network" => "Network",
+        "install" => "Installation",
+        _ => "Other",
+    }
+}
