@@ -140,17 +140,26 @@ impl Staging {
     /// Writes one page (from any thread).
     pub fn write(&self, page: &Page) -> Result<(), OutputError> {
         let path = self.dir.join(&page.path);
-        if let Some(folder) = path.parent() {
-            let new = self
-                .made
-                .lock()
-                .map(|mut made| made.insert(folder.to_path_buf()))
-                .unwrap_or(true);
-            if new {
-                std::fs::create_dir_all(folder).map_err(io_err(folder))?;
-            }
+        let Some(folder) = path.parent() else {
+            return std::fs::write(&path, &page.content).map_err(io_err(&path));
+        };
+        let new = self
+            .made
+            .lock()
+            .map(|mut made| made.insert(folder.to_path_buf()))
+            .unwrap_or(true);
+        if new {
+            std::fs::create_dir_all(folder).map_err(io_err(folder))?;
         }
-        std::fs::write(&path, &page.content).map_err(io_err(&path))
+        match std::fs::write(&path, &page.content) {
+            // Another thread noted this folder first and may not have made it yet: make it
+            // here too (create_dir_all accepts a folder that appears meanwhile), then retry.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                std::fs::create_dir_all(folder).map_err(io_err(folder))?;
+                std::fs::write(&path, &page.content).map_err(io_err(&path))
+            }
+            written => written.map_err(io_err(&path)),
+        }
     }
 
     /// Leaves the marker file and swaps the staging folder in place of the output.
@@ -188,4 +197,30 @@ fn swap(staging: &Path, out: &Path, old: &Path) -> Result<(), OutputError> {
         std::fs::rename(staging, out).map_err(io_err(out))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_whose_folder_another_thread_noted_first_is_still_written() {
+        let root = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+        let out = root.path().join("public");
+        let staging = Staging::begin(&out).unwrap_or_else(|e| unreachable!("{e}"));
+        // As if another thread had noted `search/` and not yet made it.
+        if let Ok(mut made) = staging.made.lock() {
+            made.insert(staging.dir.join("search"));
+        }
+        let page = Page {
+            path: "search/index.html".into(),
+            content: b"<p>x</p>".to_vec(),
+        };
+        assert!(staging.write(&page).is_ok());
+        assert!(staging.finish().is_ok());
+        assert_eq!(
+            std::fs::read(out.join("search/index.html")).unwrap_or_default(),
+            b"<p>x</p>"
+        );
+    }
 }
