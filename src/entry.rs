@@ -1399,46 +1399,10 @@ fn sentence_key(s: &str, hasher: &impl std::hash::BuildHasher, buf: &mut String)
     (state.finish(), words)
 }
 
-/// [`normalize_sentence`] into a reused buffer, in one pass; returns the number of words.
+/// [`normalize_sentence`] into a reused buffer; returns the number of words. Off the hot path:
+/// [`sentence_key`] hashes ASCII sentences without it.
 fn normalize_into(s: &str, out: &mut String) -> usize {
     out.clear();
-    if !s.is_ascii() {
-        return normalize_unicode_into(s, out);
-    }
-    // All ASCII (nearly every sentence): bytes are chars, so words are split, trimmed and
-    // lower-cased by byte, exactly as the Unicode path does by char.
-    let is_space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r');
-    let mut words = 0;
-    // In a word (after its first letter or digit); `keep` is where its last one ends in `out`.
-    let mut in_word = false;
-    let mut keep = 0;
-    for &b in s.as_bytes() {
-        if is_space(b) {
-            if in_word {
-                out.truncate(keep);
-                in_word = false;
-            }
-        } else if b.is_ascii_alphanumeric() {
-            if !in_word {
-                if words > 0 {
-                    out.push(' ');
-                }
-                words += 1;
-                in_word = true;
-            }
-            out.push(char::from(b.to_ascii_lowercase()));
-            keep = out.len();
-        } else if in_word {
-            out.push(char::from(b));
-        }
-    }
-    if in_word {
-        out.truncate(keep);
-    }
-    words
-}
-
-fn normalize_unicode_into(s: &str, out: &mut String) -> usize {
     let mut words = 0;
     for word in s.split_whitespace() {
         let word = word.trim_matches(|c: char| !c.is_alphanumeric());
@@ -1611,29 +1575,16 @@ mod tests {
             "  (Quoted) \"WORDS\"\tand ---x--- MiXeD a.b.c ",
             "He said \u{201c}run the command again now please today\u{201d}.",
             "He said \"run the command again now please today\".",
+            "  (Quoted) \"words\"\tand\x0Bvertical tabs\x0C--- ... ",
+            "UPPER lower MiXeD 123abc abc123 ---x--- -- x",
+            "...",
+            "a.b.c d_e f-g",
             "",
         ] {
             let (hash, words) = sentence_key(s, &hasher, &mut buf);
             let normal = normalize_sentence(s);
             assert_eq!(hash, hasher.hash_one(normal.as_str()), "{s:?}");
             assert_eq!(words, normal.split_whitespace().count(), "{s:?}");
-        }
-    }
-
-    #[test]
-    fn ascii_sentences_normalise_as_unicode_ones_do() {
-        for s in [
-            "Run `claude /login` again, then retry: it works!",
-            "  (Quoted) \"words\"\tand\x0Bvertical tabs\x0C--- ... ",
-            "UPPER lower MiXeD 123abc abc123 ---x--- -- x",
-            "",
-            "...",
-            "a.b.c d_e f-g",
-        ] {
-            let (mut ascii, mut unicode) = (String::new(), String::new());
-            let n = normalize_into(s, &mut ascii);
-            assert_eq!(n, normalize_unicode_into(s, &mut unicode), "{s:?}");
-            assert_eq!(ascii, unicode, "{s:?}");
         }
     }
 

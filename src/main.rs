@@ -223,11 +223,7 @@ fn main() -> ExitCode {
             drafts,
         } => serve(root, port, bind, open, drafts),
         Command::Schema => {
-            let schema = errdex::entry::schema();
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&schema).unwrap_or_default()
-            );
+            print_json(&errdex::entry::schema());
             ExitCode::SUCCESS
         }
     }
@@ -314,10 +310,7 @@ fn search(root: &std::path::Path, query: &str, limit: usize, format: OutputForma
         })
         .collect();
     match format {
-        OutputFormat::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&results).unwrap_or_default()
-        ),
+        OutputFormat::Json => print_json(&results),
         OutputFormat::Human => {
             if results.is_empty() {
                 eprintln!(
@@ -383,10 +376,7 @@ fn match_log(root: &std::path::Path, log: &std::path::Path, format: OutputFormat
         })
         .collect();
     match format {
-        OutputFormat::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&results).unwrap_or_default()
-        ),
+        OutputFormat::Json => print_json(&results),
         OutputFormat::Human => {
             for r in &results {
                 let more = if r.count > 1 {
@@ -473,4 +463,12 @@ fn report(outcome: &Outcome, format: Format, always_summarize: bool) {
             }
         }
     }
+}
+
+/// Prints a value as indented JSON on standard output.
+fn print_json(value: &impl serde::Serialize) {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(value).unwrap_or_default()
+    );
 }

@@ -259,26 +259,20 @@ impl<'a> Renderer<'a> {
         lists
             .into_par_iter()
             .map(|(item, list_kind, entries)| {
-                let (title, description) = if list_kind == "tool" {
+                let (title, description, path) = if list_kind == "tool" {
                     let description = if item.description.is_empty() {
                         format!("Troubleshooting {} errors.", item.title)
                     } else {
                         item.description.clone()
                     };
-                    (
-                        format!("{} errors | {}", item.title, self.view.title),
-                        description,
-                    )
+                    let title = format!("{} errors | {}", item.title, self.view.title);
+                    (title, description, format!("{}/", item.slug))
                 } else {
                     (
                         format!("{} | {}", item.title, self.view.title),
                         item.description.clone(),
+                        format!("{list_kind}/{}/", item.slug),
                     )
-                };
-                let path = if list_kind == "tool" {
-                    format!("{}/", item.slug)
-                } else {
-                    format!("{list_kind}/{}/", item.slug)
                 };
                 let page = self.meta(title, description, &path, Vec::new());
                 let entries = entries.into_iter().map(|e| self.summary(e)).collect();
