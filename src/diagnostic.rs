@@ -253,19 +253,31 @@ pub struct Location {
 /// rather than a scan from the top.
 pub struct LineIndex<'a> {
     text: &'a str,
-    starts: Vec<usize>,
+    /// Where each line starts, found the first time a position is asked for: most files have
+    /// nothing to report.
+    starts: std::cell::OnceCell<Vec<usize>>,
 }
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(memchr_newlines(text));
-        LineIndex { text, starts }
+        LineIndex {
+            text,
+            starts: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn starts(&self) -> &[usize] {
+        self.starts.get_or_init(|| {
+            let mut starts = vec![0];
+            starts.extend(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1));
+            starts
+        })
     }
 
     fn position(&self, at: usize) -> Position {
-        let line = self.starts.partition_point(|&s| s <= at).max(1);
-        let line_start = self.starts[line - 1];
+        let starts = self.starts();
+        let line = starts.partition_point(|&s| s <= at).max(1);
+        let line_start = starts[line - 1];
         Position {
             line,
             column: self.text[line_start..at].chars().count() + 1,
@@ -279,16 +291,9 @@ impl<'a> LineIndex<'a> {
         let end = clamp_to_char(text, range.end.max(start));
         let start_pos = self.position(start);
         let end_pos = self.position(end);
-        let line_start = self.starts[start_pos.line - 1];
+        let line_start = self.starts()[start_pos.line - 1];
         Location::with_line(text, start, line_start, start_pos, end_pos)
     }
-}
-
-fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
-    text.bytes()
-        .enumerate()
-        .filter(|(_, b)| *b == b'\n')
-        .map(|(i, _)| i + 1)
 }
 
 impl Location {

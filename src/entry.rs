@@ -1258,35 +1258,43 @@ impl<'a> Validator<'a> {
     /// `MAX_REPEAT_WARNINGS` are reported per entry: past that, one more tells nothing new.
     fn repeated_sentences(&mut self) {
         const MAX_REPEAT_WARNINGS: usize = 10;
-        let quoted: Vec<String> = self
+        let mut quoted: Vec<Vec<u8>> = Vec::new();
+        for p in self
             .prose
             .iter()
             .filter(|p| matches!(p.field, "signature" | "variants"))
-            .map(|p| normalize_sentence(&p.text))
-            .collect();
-        // Sentences are counted by the hash of their normalised text, hashed without building
-        // it: this runs on every sentence of every entry, and almost every sentence is unique.
-        let hasher = std::hash::BuildHasherDefault::<std::hash::DefaultHasher>::default();
-        let mut seen: HashMap<u64, usize> = HashMap::new();
+        {
+            let mut loose = Vec::new();
+            loose_text(&p.text, &mut loose);
+            quoted.push(loose);
+        }
+        // Sentences are counted by the hash of their loose text: this runs on every sentence of
+        // every entry, and almost every sentence is unique. Fx is several times faster than
+        // SipHash here; the text is the authors' own, so hash flooding is no concern.
+        let hasher = rustc_hash::FxBuildHasher;
+        let mut seen: rustc_hash::FxHashMap<u64, usize> = rustc_hash::FxHashMap::default();
         let mut repeats: Vec<(usize, usize, u64)> = Vec::new();
-        let mut key = String::new();
+        let mut loose = Vec::new();
         for p in self
             .prose
             .iter()
             .filter(|p| !matches!(p.field, "signature" | "variants" | "title" | "code"))
         {
             for (offset, sentence) in sentences(&p.text) {
-                let (hash, words) = sentence_key(sentence, &hasher, &mut key);
+                let words = loose_text(sentence, &mut loose);
                 if words < MIN_REPEAT_WORDS {
                     continue;
                 }
+                let hash = std::hash::BuildHasher::hash_one(&hasher, loose.as_slice());
                 let count = seen.entry(hash).or_insert(0);
                 *count += 1;
                 // Quoting the error's own text again is not repetition.
-                if *count == 2 && repeats.len() < MAX_REPEAT_WARNINGS && {
-                    normalize_into(sentence, &mut key);
-                    !quoted.iter().any(|q| q.contains(key.as_str()))
-                } {
+                if *count == 2
+                    && repeats.len() < MAX_REPEAT_WARNINGS
+                    && !quoted
+                        .iter()
+                        .any(|q| memchr::memmem::find(q, &loose).is_some())
+                {
                     // Point at the second time it is written. The body is the file's own text;
                     // a YAML value may be quoted or folded, so look for it near the value.
                     let at = if p.field == "body" {
@@ -1351,70 +1359,73 @@ fn push_trimmed<'t>(out: &mut Vec<(usize, &'t str)>, text: &'t str, range: Range
     }
 }
 
-/// A sentence compared loosely: words lower-cased, punctuation at their edges dropped, single
-/// spaces.
-fn normalize_sentence(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    normalize_into(s, &mut out);
-    out
+/// A sentence as sentences are compared: its letters and digits, lower-cased, with everything
+/// else (spaces, punctuation, marks) left out, into `out`. Returns its number of words
+/// (whitespace-separated runs with a letter or digit in them).
+fn loose_text(s: &str, out: &mut Vec<u8>) -> usize {
+    if s.is_ascii() {
+        loose_ascii(s.as_bytes(), out)
+    } else {
+        loose_chars(s, out)
+    }
 }
 
-/// The hash of [`normalize_sentence`]`(s)` (as `hasher.hash_one` of that string gives it) and its
-/// number of words. ASCII text is hashed word by word from the text itself, without building the
-/// normalised string; other text is normalised into `buf` first.
-fn sentence_key(s: &str, hasher: &impl std::hash::BuildHasher, buf: &mut String) -> (u64, usize) {
-    use std::hash::Hasher;
-    if !s.is_ascii() {
-        let words = normalize_into(s, buf);
-        return (hasher.hash_one(buf.as_str()), words);
-    }
-    let is_space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r');
-    let mut state = hasher.build_hasher();
-    let mut lower = Vec::new();
-    let mut words = 0;
-    for word in s.as_bytes().split(|&b| is_space(b)) {
-        let Some(first) = word.iter().position(u8::is_ascii_alphanumeric) else {
-            continue;
-        };
-        let last = word
-            .iter()
-            .rposition(u8::is_ascii_alphanumeric)
-            .unwrap_or(first);
-        let word = &word[first..=last];
-        if words > 0 {
-            state.write(b" ");
-        }
-        words += 1;
-        // The hasher streams: writing word by word hashes the same bytes as the whole string.
-        if word.iter().any(u8::is_ascii_uppercase) {
-            lower.clear();
-            lower.extend(word.iter().map(u8::to_ascii_lowercase));
-            state.write(&lower);
-        } else {
-            state.write(word);
-        }
-    }
-    // As `str`'s Hash does after the bytes.
-    state.write_u8(0xff);
-    (state.finish(), words)
-}
-
-/// [`normalize_sentence`] into a reused buffer; returns the number of words. Off the hot path:
-/// [`sentence_key`] hashes ASCII sentences without it.
-fn normalize_into(s: &str, out: &mut String) -> usize {
+fn loose_chars(s: &str, out: &mut Vec<u8>) -> usize {
     out.clear();
     let mut words = 0;
-    for word in s.split_whitespace() {
-        let word = word.trim_matches(|c: char| !c.is_alphanumeric());
-        if word.is_empty() {
-            continue;
+    let mut in_word = false;
+    for c in s.chars() {
+        if c.is_alphanumeric() {
+            words += usize::from(!in_word);
+            in_word = true;
+            for lower in c.to_lowercase() {
+                let mut utf8 = [0; 4];
+                out.extend_from_slice(lower.encode_utf8(&mut utf8).as_bytes());
+            }
+        } else if c.is_whitespace() {
+            in_word = false;
         }
-        if words > 0 {
-            out.push(' ');
-        }
-        words += 1;
-        out.extend(word.chars().flat_map(char::to_lowercase));
     }
+    words
+}
+
+/// [`loose_chars`] for ASCII, nearly all text: every byte is written and then kept or not by the
+/// count, so the loop has no branch on the text (word edges come too often to predict).
+fn loose_ascii(s: &[u8], out: &mut Vec<u8>) -> usize {
+    const ALNUM: u8 = 1;
+    const SPACE: u8 = 2;
+    // What each byte is, looked up rather than worked out byte by byte. Whitespace as
+    // `char::is_whitespace` has it on ASCII (`u8::is_ascii_whitespace` leaves out the vertical tab).
+    const CLASS: [u8; 256] = {
+        let mut class = [0; 256];
+        let mut b = 0;
+        while b < 128 {
+            let c = b as u8;
+            if c.is_ascii_alphanumeric() {
+                class[b] = ALNUM;
+            } else if c.is_ascii_whitespace() || c == b'\x0B' {
+                class[b] = SPACE;
+            }
+            b += 1;
+        }
+        class
+    };
+    out.clear();
+    out.resize(s.len(), 0);
+    let mut kept = 0;
+    let mut words = 0;
+    let mut in_word = false;
+    for &b in s {
+        let class = CLASS[usize::from(b)];
+        let alnum = class == ALNUM;
+        if let Some(slot) = out.get_mut(kept) {
+            *slot = b.to_ascii_lowercase();
+        }
+        kept += usize::from(alnum);
+        words += usize::from(alnum & !in_word);
+        in_word = (in_word | alnum) & (class != SPACE);
+    }
+    out.truncate(kept);
     words
 }
 
@@ -1566,25 +1577,36 @@ mod tests {
     }
 
     #[test]
-    fn sentence_keys_hash_the_normalised_text() {
-        use std::hash::BuildHasher;
-        let hasher = std::hash::BuildHasherDefault::<std::hash::DefaultHasher>::default();
-        let mut buf = String::new();
+    fn sentences_compare_by_their_letters_and_digits() {
+        let loose = |s: &str| {
+            let mut out = Vec::new();
+            let words = loose_text(s, &mut out);
+            (String::from_utf8(out).unwrap_or_default(), words)
+        };
+        assert_eq!(
+            loose("Run `claude /login` again, then retry: it works!"),
+            ("runclaudeloginagainthenretryitworks".into(), 8)
+        );
+        assert_eq!(loose("-- a.b.c ... (D)e --"), ("abcde".into(), 2));
+        assert_eq!(loose("Ünïcödé… FINE"), ("ünïcödéfine".into(), 2));
+        assert_eq!(loose(""), (String::new(), 0));
+        // Typographic quotes, case and spacing do not make two sentences different.
+        assert_eq!(
+            loose("He said \u{201c}Run the command again\u{201d}."),
+            loose("he said  \"run the command\tagain\"")
+        );
+        // The byte loop for ASCII gives what the `char` loop gives.
         for s in [
-            "Run `claude /login` again, then retry: it works!",
             "  (Quoted) \"WORDS\"\tand ---x--- MiXeD a.b.c ",
-            "He said \u{201c}run the command again now please today\u{201d}.",
-            "He said \"run the command again now please today\".",
-            "  (Quoted) \"words\"\tand\x0Bvertical tabs\x0C--- ... ",
+            "  (Quoted) \"words\"\tand\x0Bvertical tabs\x0C--- ... \r\n",
             "UPPER lower MiXeD 123abc abc123 ---x--- -- x",
+            "x--y-- --z-- ,a,, b!c? (d)e",
             "...",
-            "a.b.c d_e f-g",
-            "",
         ] {
-            let (hash, words) = sentence_key(s, &hasher, &mut buf);
-            let normal = normalize_sentence(s);
-            assert_eq!(hash, hasher.hash_one(normal.as_str()), "{s:?}");
-            assert_eq!(words, normal.split_whitespace().count(), "{s:?}");
+            let (mut fast, mut slow) = (Vec::new(), Vec::new());
+            let fast_words = loose_ascii(s.as_bytes(), &mut fast);
+            let slow_words = loose_chars(s, &mut slow);
+            assert_eq!((fast, fast_words), (slow, slow_words), "{s:?}");
         }
     }
 

@@ -121,49 +121,63 @@ fn is_word_char(c: char) -> bool {
 }
 
 fn is_noise_token(t: &str) -> bool {
-    let chars = t.chars().count();
+    // One pass over the bytes: every rule below is a count compared with the length.
+    let (mut chars, mut digits, mut letters, mut dots, mut hex) = (0, 0, 0, 0, 0);
+    for b in t.bytes() {
+        chars += usize::from(b & 0xC0 != 0x80); // not a UTF-8 continuation byte
+        digits += usize::from(b.is_ascii_digit());
+        letters += usize::from(b.is_ascii_alphabetic());
+        dots += usize::from(b == b'.');
+        hex += usize::from(b.is_ascii_hexdigit());
+    }
+    let len = t.len();
     if chars < 2 {
         return true;
     }
-    if t.bytes().all(|b| b.is_ascii_digit()) {
-        return t.len() >= 4;
+    if digits == len {
+        return len >= 4;
     }
-    if t.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+    if digits + dots == len {
         return true; // version numbers and IP addresses: their parts stay
     }
-    let has_digit = t.bytes().any(|b| b.is_ascii_digit());
-    let has_alpha = t.bytes().any(|b| b.is_ascii_alphabetic());
-    let all_alnum = t.bytes().all(|b| b.is_ascii_alphanumeric());
-    if all_alnum && chars >= 16 && has_digit && has_alpha {
+    if digits + letters == len && chars >= 16 && digits > 0 && letters > 0 {
         return true; // request ids, hashes
     }
-    if chars >= 12 && t.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if chars >= 12 && hex == len {
         return true;
     }
-    STOP_WORDS.binary_search(&t).is_ok()
+    letters == len && len <= STOP_WORD_MAX_LEN && STOP_WORDS.binary_search(&t).is_ok()
 }
+
+/// The longest of [`STOP_WORDS`] (a test checks).
+const STOP_WORD_MAX_LEN: usize = 4;
 
 /// The search tokens of a text, in order, noise removed; compounds whole and split.
 pub fn tokens(text: &str) -> Vec<String> {
-    let clean = strip_noise(text);
     let mut out = Vec::new();
+    for_each_token(text, |t| out.push(t.to_string()));
+    out
+}
+
+/// Calls `f` with each of the [`tokens`] of `text`, without allocating one string per token.
+fn for_each_token(text: &str, mut f: impl FnMut(&str)) {
+    let clean = strip_noise(text);
     for run in clean.split(|c: char| !is_word_char(c)) {
         let word = run.trim_matches(|c| c == '.' || c == '-' || c == '_');
         if word.is_empty() {
             continue;
         }
         if !is_noise_token(word) {
-            out.push(word.to_string());
+            f(word);
         }
         if word.contains(['.', '-', '_']) {
             for part in word.split(['.', '-', '_']) {
                 if !part.is_empty() && !is_noise_token(part) {
-                    out.push(part.to_string());
+                    f(part);
                 }
             }
         }
     }
-    out
 }
 
 /// What a search result shows.
@@ -195,10 +209,15 @@ pub struct Index {
 type Counted = (Vec<(String, u32)>, u32, DocMeta);
 
 fn add_field(counts: &mut FxHashMap<String, f64>, length: &mut f64, text: &str, weight: f64) {
-    for t in tokens(text) {
-        *counts.entry(t).or_default() += weight;
+    for_each_token(text, |t| {
+        match counts.get_mut(t) {
+            Some(count) => *count += weight,
+            None => {
+                counts.insert(t.to_string(), weight);
+            }
+        }
         *length += weight;
-    }
+    });
 }
 
 impl Index {
@@ -728,6 +747,15 @@ mod tests {
     #[test]
     fn stop_words_are_sorted_for_binary_search() {
         assert!(STOP_WORDS.is_sorted());
+        assert_eq!(
+            STOP_WORDS.iter().map(|w| w.len()).max(),
+            Some(STOP_WORD_MAX_LEN)
+        );
+        assert!(
+            STOP_WORDS
+                .iter()
+                .all(|w| w.bytes().all(|b| b.is_ascii_lowercase()))
+        );
         assert!(is_noise_token("the") && is_noise_token("with") && !is_noise_token("token"));
     }
 
