@@ -118,14 +118,17 @@ pub struct Entry {
     pub tags: Vec<String>,
     pub aliases: Vec<Located<String>>,
     pub draft: bool,
-    /// The Markdown after the front matter.
-    pub body: String,
+    /// The Markdown after the front matter, rendered when the file is read (one parse gives the
+    /// HTML, the headings and the links to check): links to other entries' files already point
+    /// at their pages, root-relative links carry the base path.
+    pub body_html: String,
+    /// The body's headings with their ids on the page (the table of contents, and the targets
+    /// of links to `#anchors`).
+    pub headings: Vec<markdown::Heading>,
     /// Links in the body and in inline fields, with where they are, for the cross-entry checks.
     pub links: Vec<Located<String>>,
     /// Where the signature is written, for the duplicate-signature warning.
     pub signature_location: Location,
-    /// The ids of the body's headings on the page (for checking links to `#anchors`).
-    pub heading_ids: Vec<String>,
 }
 
 /// Every field an entry (or a tool folder's `defaults`) may hold, as written, with positions.
@@ -678,10 +681,13 @@ pub struct ParseContext<'a> {
     pub today: Date,
     /// Entries not updated in this many days get a warning.
     pub stale_after_days: i64,
+    /// The site's base path (`/`, `/errors/`), for the links in the body.
+    pub base_path: &'a str,
 }
 
-/// Parses one entry file. `path` is relative to the site root (`content/<tool>/<slug>.md`).
-pub fn parse(path: &Path, text: &str, cx: &ParseContext) -> Parsed {
+/// Parses one entry file. `path` is relative to the site root (`content/<tool>/<slug>.md`);
+/// `id` is the entry's id (`<tool>/<slug>`).
+pub fn parse(path: &Path, id: &str, text: &str, cx: &ParseContext) -> Parsed {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let fail = |diagnostics| Parsed {
         entry: None,
@@ -765,7 +771,14 @@ pub fn parse(path: &Path, text: &str, cx: &ParseContext) -> Parsed {
     let own = v.fields(raw);
     let fields = own.or(&cx.defaults.fields);
     v.warnings(&fields, split.body, split.body_offset, cx.stale_after_days);
-    let (links, heading_ids) = v.links();
+    let relink = |url: &str| crate::site::md_link_url(id, url);
+    let body = markdown::render_body(
+        split.body,
+        cx.base_path,
+        &mut crate::site::reserved_ids(),
+        &relink,
+    );
+    let links = v.links(&body.links, split.body_offset);
     let has_errors = v
         .problems
         .iter()
@@ -777,10 +790,7 @@ pub fn parse(path: &Path, text: &str, cx: &ParseContext) -> Parsed {
         };
         (None, Some(refs))
     } else {
-        (
-            into_entry(path, fields, split.body, links, heading_ids),
-            None,
-        )
+        (into_entry(path, id, fields, body, links), None)
     };
     Parsed {
         entry,
@@ -809,15 +819,15 @@ pub struct Refs {
 /// Builds the entry once every required field is known to be there.
 fn into_entry(
     path: &Path,
+    id: &str,
     f: Fields,
-    body: &str,
+    body: markdown::Rendered,
     links: Vec<Located<String>>,
-    heading_ids: Vec<String>,
 ) -> Option<Entry> {
     let (signature, signature_location) = f.signature?;
     Some(Entry {
-        id: String::new(),
-        tool: String::new(),
+        id: id.to_string(),
+        tool: id.split('/').next().unwrap_or_default().to_string(),
         path: path.to_path_buf(),
         title: f.title?,
         summary: f.summary?,
@@ -840,8 +850,13 @@ fn into_entry(
         tags: f.tags.unwrap_or_default(),
         aliases: f.aliases.unwrap_or_default(),
         draft: f.draft.unwrap_or(false),
-        heading_ids,
-        body: body.to_string(),
+        // Kept until the page is rendered: without the writer's spare capacity.
+        body_html: {
+            let mut html = body.html;
+            html.shrink_to_fit();
+            html
+        },
+        headings: body.headings,
         links,
         signature_location,
     })
@@ -1149,44 +1164,51 @@ impl<'a> Validator<'a> {
 
     /// Every Markdown link the author wrote, in the body and in inline fields, with its place;
     /// and the ids of the body's headings. (Warnings have added the body to `prose` by now.)
-    fn links(&self) -> (Vec<Located<String>>, Vec<String>) {
+    /// The links to check: the body's (found when it was rendered, `body_offset` into the
+    /// file) and the inline fields'.
+    fn links(&self, body: &[(String, Range<usize>)], body_offset: usize) -> Vec<Located<String>> {
         let mut out = Vec::new();
-        let mut heading_ids = Vec::new();
-        for p in &self.prose {
-            if p.field == "code" {
+        let fields = self
+            .prose
+            .iter()
+            .filter(|p| !matches!(p.field, "code" | "body"))
+            .flat_map(|p| {
+                markdown::links(&p.text)
+                    .into_iter()
+                    .map(move |(url, range)| (p, url, range))
+            });
+        let body = body
+            .iter()
+            .map(|(url, range)| (None, url.clone(), range.clone()));
+        for (field, url, range) in fields
+            .map(|(p, url, range)| (Some(p), url, range))
+            .chain(body)
+        {
+            // External links need no check beyond their scheme, which is allowed.
+            let lower = url.trim_start().get(..8).unwrap_or("").to_ascii_lowercase();
+            if lower.starts_with("https://") || lower.starts_with("http://") {
                 continue;
             }
-            let outline = if p.field == "body" {
-                let outline = markdown::outline(&p.text, &mut crate::site::reserved_ids());
-                heading_ids = outline.heading_ids;
-                outline.links
-            } else {
-                markdown::links(&p.text)
-            };
-            for (url, range) in outline {
-                // External links need no check beyond their scheme, which is allowed.
-                let lower = url.trim_start().get(..8).unwrap_or("").to_ascii_lowercase();
-                if lower.starts_with("https://") || lower.starts_with("http://") {
-                    continue;
-                }
-                let written = &p.text[range.clone()];
+            let at = match field {
+                // The body is the file's own text.
+                None => body_offset + range.start..body_offset + range.end,
                 // Inline fields may be quoted or folded in the file: find the link's own text.
-                let at = if p.field == "body" {
-                    Some(p.start + range.start)
-                } else {
+                Some(p) => {
+                    let written = &p.text[range.clone()];
                     self.text
                         .get(p.start..)
                         .and_then(|rest| rest.find(written))
-                        .map(|i| p.start + i)
-                };
-                let at = at.map_or(p.start..p.start + 1, |i| i..i + written.len());
-                out.push(Located {
-                    value: url,
-                    location: self.index.location(at),
-                });
-            }
+                        .map_or(p.start..p.start + 1, |i| {
+                            p.start + i..p.start + i + written.len()
+                        })
+                }
+            };
+            out.push(Located {
+                value: url,
+                location: self.index.location(at),
+            });
         }
-        (out, heading_ids)
+        out
     }
 
     /// Quality warnings: a long summary, a stale date, placeholders left in, repeated sentences.
@@ -1518,8 +1540,9 @@ mod tests {
             defaults: &defaults,
             today: "2026-11-28".parse().unwrap_or_default(),
             stale_after_days: 180,
+            base_path: "/",
         };
-        let parsed = parse(Path::new("content/t/e.md"), text, &cx);
+        let parsed = parse(Path::new("content/t/e.md"), "t/e", text, &cx);
         match parsed.entry {
             Some(e) if parsed.diagnostics.is_empty() => Ok(e),
             _ => Err(parsed.diagnostics),
@@ -1632,7 +1655,8 @@ mod tests {
         let e = e.unwrap_or_else(|_| unreachable!());
         assert_eq!(e.signature, "Error: x");
         assert_eq!(e.updated.to_string(), "2026-11-20");
-        assert!(e.body.contains("Body."));
+        assert!(e.body_html.contains("<p>Body.</p>"));
+        assert_eq!(e.headings[0].id, "what-this-error-means");
     }
 
     #[test]

@@ -20,11 +20,22 @@ pub struct Heading {
     pub text: String,
 }
 
-/// A rendered body.
+/// A rendered body: its HTML, its headings (for the table of contents and `#anchor` checks) and
+/// its links as written, with their byte ranges (for the link checks).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rendered {
     pub html: String,
     pub headings: Vec<Heading>,
+    pub links: Vec<(String, Range<usize>)>,
+}
+
+/// Rewrites a link's destination before it is rendered (a link to another entry's file becomes
+/// that page's URL); `None` leaves it as written.
+pub type Relink<'r> = &'r dyn Fn(&str) -> Option<String>;
+
+/// A [`Relink`] that leaves every link as written.
+pub fn as_written(_: &str) -> Option<String> {
+    None
 }
 
 fn options() -> Options {
@@ -85,10 +96,14 @@ pub fn unique_id(base: String, taken: &mut Vec<String>) -> String {
     id
 }
 
-/// Events with raw HTML escaped and disallowed links turned into text.
-fn safe_events<'a>(parser: Parser<'a>, base_path: &'a str) -> impl Iterator<Item = Event<'a>> {
+/// Events with links relinked, raw HTML escaped and disallowed links turned into text.
+fn safe_events<'a>(
+    events: impl Iterator<Item = Event<'a>>,
+    base_path: &str,
+    relink: Relink,
+) -> impl Iterator<Item = Event<'a>> {
     let mut refused_depth = 0usize;
-    parser.filter_map(move |event| match event {
+    events.filter_map(move |event| match event {
         Event::Html(h) | Event::InlineHtml(h) => Some(Event::Text(h)),
         Event::Start(Tag::Link {
             link_type,
@@ -96,6 +111,7 @@ fn safe_events<'a>(parser: Parser<'a>, base_path: &'a str) -> impl Iterator<Item
             title,
             id,
         }) => {
+            let dest_url = relink(&dest_url).map_or(dest_url, CowStr::from);
             if is_allowed_link(&dest_url) {
                 let dest_url = CowStr::from(with_base(&dest_url, base_path));
                 Some(Event::Start(Tag::Link {
@@ -129,11 +145,27 @@ fn safe_events<'a>(parser: Parser<'a>, base_path: &'a str) -> impl Iterator<Item
     })
 }
 
-/// Renders a body: headings get ids (`## Why this happens` → `why-this-happens`), unique within
-/// the page given the ids already `taken` by the page's own sections.
-pub fn render_body(markdown: &str, base_path: &str, taken: &mut Vec<String>) -> Rendered {
-    let mut events = safe_events(Parser::new_ext(markdown, options()), base_path);
+/// Renders a body in one parse: headings get ids (`## Why this happens` → `why-this-happens`),
+/// unique within the page given the ids already `taken` by the page's own sections; links are
+/// collected as written, then relinked.
+pub fn render_body(
+    markdown: &str,
+    base_path: &str,
+    taken: &mut Vec<String>,
+    relink: Relink,
+) -> Rendered {
+    let mut links = Vec::new();
+    let parsed = Parser::new_ext(markdown, options())
+        .into_offset_iter()
+        .map(|(event, range)| {
+            if let Event::Start(Tag::Link { dest_url, .. }) = &event {
+                links.push((dest_url.to_string(), range));
+            }
+            event
+        });
     let mut headings = Vec::new();
+    let mut html_out = String::with_capacity(markdown.len() * 3 / 2);
+    let mut events = safe_events(parsed, base_path, relink);
     // Events pass straight to the HTML writer; a heading's are held until its end, when its
     // text (and so its id) is known, then queued after its start tag with the id, followed by
     // a link to itself (so a section can be shared).
@@ -175,11 +207,12 @@ pub fn render_body(markdown: &str, base_path: &str, taken: &mut Vec<String>) -> 
             attrs,
         }))
     });
-    let mut html_out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut html_out, stream);
+    drop(events); // which holds `links`
     Rendered {
         html: html_out,
         headings,
+        links,
     }
 }
 
@@ -206,46 +239,6 @@ fn plain_of(events: &[Event]) -> String {
     s
 }
 
-/// What the link checks need of some Markdown, from one parse: the ids `render_body` gives its
-/// headings (unique given the ids already `taken`) and its links with their byte ranges.
-#[derive(Debug, Default)]
-pub struct Outline {
-    pub heading_ids: Vec<String>,
-    pub links: Vec<(String, Range<usize>)>,
-}
-
-/// The [`Outline`] of some Markdown, without rendering it.
-pub fn outline(markdown: &str, taken: &mut Vec<String>) -> Outline {
-    let mut out = Outline::default();
-    let mut text: Option<String> = None;
-    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
-        match event {
-            Event::Start(Tag::Link { dest_url, .. }) => {
-                out.links.push((dest_url.to_string(), range))
-            }
-            Event::Start(Tag::Heading { .. }) => text = Some(String::new()),
-            Event::End(TagEnd::Heading(_)) => {
-                if let Some(t) = text.take() {
-                    out.heading_ids.push(unique_id(slugify(&t), taken));
-                }
-            }
-            // Raw HTML in a heading is shown as text by render_body.
-            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
-                if let Some(buf) = text.as_mut() {
-                    buf.push_str(&t);
-                }
-            }
-            Event::SoftBreak | Event::HardBreak => {
-                if let Some(buf) = text.as_mut() {
-                    buf.push(' ');
-                }
-            }
-            _ => {}
-        }
-    }
-    out
-}
-
 /// The links in some Markdown and their byte ranges (of the whole link), for link checks.
 pub fn links(markdown: &str) -> Vec<(String, Range<usize>)> {
     // Every link starts with `[` (inline, reference) or `<` (autolink): most inline fields
@@ -253,7 +246,13 @@ pub fn links(markdown: &str) -> Vec<(String, Range<usize>)> {
     if !markdown.contains(['[', '<']) {
         return Vec::new();
     }
-    outline(markdown, &mut Vec::new()).links
+    Parser::new_ext(markdown, options())
+        .into_offset_iter()
+        .filter_map(|(event, range)| match event {
+            Event::Start(Tag::Link { dest_url, .. }) => Some((dest_url.to_string(), range)),
+            _ => None,
+        })
+        .collect()
 }
 
 /// True when some Markdown is one line of plain words that renders as itself: it starts with a
@@ -269,15 +268,16 @@ fn is_plain(markdown: &str) -> bool {
 }
 
 /// Renders an inline field (one line of Markdown) without the wrapping `<p>`.
-pub fn render_inline(markdown: &str, base_path: &str) -> String {
+pub fn render_inline(markdown: &str, base_path: &str, relink: Relink) -> String {
     if is_plain(markdown) {
         return markdown.trim_end().to_string();
     }
-    parse_inline(markdown, base_path)
+    parse_inline(markdown, base_path, relink)
 }
 
-fn parse_inline(markdown: &str, base_path: &str) -> String {
-    let events = safe_events(Parser::new_ext(markdown, options()), base_path).filter(|e| {
+fn parse_inline(markdown: &str, base_path: &str, relink: Relink) -> String {
+    let parsed = Parser::new_ext(markdown, options());
+    let events = safe_events(parsed, base_path, relink).filter(|e| {
         !matches!(
             e,
             Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph)
@@ -339,6 +339,7 @@ mod tests {
             "## What this error means\n\ntext\n\n## FAQ\n",
             "/",
             &mut taken,
+            &as_written,
         );
         assert!(r.html.contains(r#"<h2 id="what-this-error-means">"#));
         assert!(r.html.contains(r#"<h2 id="faq-2">"#));
@@ -346,27 +347,29 @@ mod tests {
     }
 
     #[test]
-    fn heading_ids_match_the_rendered_ones() {
-        let md = "## What `this` means\n\n## What `this` means\n\n### A *b* <i>c</i>\n";
-        let rendered = render_body(md, "/", &mut vec!["faq".into()]);
-        let ids = outline(md, &mut vec!["faq".into()]).heading_ids;
-        assert_eq!(
-            ids,
-            rendered
-                .headings
-                .iter()
-                .map(|h| h.id.clone())
-                .collect::<Vec<_>>()
+    fn links_are_collected_as_written_and_rendered_relinked() {
+        let md = "See [the other](../npm/x.md#why) and [ref][r].\n\n[r]: y.md\n";
+        let relink = |url: &str| url.contains(".md").then(|| format!("/moved/{url}/"));
+        let r = render_body(md, "/errors/", &mut Vec::new(), &relink);
+        let written: Vec<&str> = r.links.iter().map(|(url, _)| url.as_str()).collect();
+        assert_eq!(written, ["../npm/x.md#why", "y.md"]);
+        assert_eq!(&md[r.links[0].1.clone()], "[the other](../npm/x.md#why)");
+        assert!(
+            r.html
+                .contains(r#"<a href="/errors/moved/../npm/x.md#why/">the other</a>"#)
         );
+        assert!(r.html.contains(r#"<a href="/errors/moved/y.md/">ref</a>"#));
+        assert_eq!(links(md), r.links);
     }
 
     #[test]
     fn raw_html_is_escaped_and_bad_links_dropped() {
-        let r = render_inline("<script>x</script>", "/");
+        let r = render_inline("<script>x</script>", "/", &as_written);
         assert_eq!(r, "&lt;script&gt;x&lt;/script&gt;");
         let r = render_inline(
             "a <b onclick=x>bold</b> [a](javascript:alert(1)) [b](/x/)",
             "/errors/",
+            &as_written,
         );
         assert!(!r.contains("<b "), "{r}");
         assert!(!r.contains("javascript:"), "{r}");
@@ -415,7 +418,11 @@ mod tests {
         for s in &samples {
             if is_plain(s) {
                 plain += 1;
-                assert_eq!(render_inline(s, "/"), parse_inline(s, "/"), "{s:?}");
+                assert_eq!(
+                    render_inline(s, "/", &as_written),
+                    parse_inline(s, "/", &as_written),
+                    "{s:?}"
+                );
                 assert_eq!(plain_text(s), parse_plain_text(s), "{s:?}");
             }
         }

@@ -267,6 +267,7 @@ impl Rebuild {
         let mut ids = Vec::new();
         let mut warnings = Vec::new();
         let mut parsed_files = Vec::new();
+        let base_path = site.config.base_path();
         for path in changed {
             let id = self.files.get(path)?.clone();
             let at = site.entries.binary_search_by(|e| e.id.cmp(&id)).ok()?;
@@ -276,13 +277,12 @@ impl Rebuild {
                 defaults: site.defaults.get(&old.tool).unwrap_or(&no_defaults),
                 today,
                 stale_after_days: site.config.stale_after_days,
+                base_path: &base_path,
             };
             let stamp = crate::site::stamp(path)?;
             let parsed = crate::site::parse_file(&self.project, path, (&old.tool, slug), &cx);
             let entry = parsed.0.clone()?;
-            if self.shown.get(&id) != Some(&shown_hash(&entry))
-                || entry.heading_ids != old.heading_ids
-            {
+            if self.shown.get(&id) != Some(&shown_hash(&entry)) || entry.headings != old.headings {
                 return None;
             }
             warnings.extend(parsed.2.iter().cloned());

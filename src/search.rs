@@ -10,7 +10,9 @@
 //!   ISO dates and times, numbers of 4+ digits, long hex or random-looking ids, the directories of
 //!   file paths, and a short stop list.
 //! - **Fields are weighted** (signature and variants highest, then title and code, tags, summary,
-//!   then causes and fixes; the body lowest), summed into one weighted term frequency per page.
+//!   then causes and fixes), summed into one weighted term frequency per page. The body is not
+//!   indexed: on tests/search/queries.yaml it barely moved the ranking while doubling the
+//!   index's size and time.
 //! - **OR semantics** with BM25 scoring and a **coverage boost**: a page that matches more of the
 //!   query's rare words ranks higher. Query words found in no page are ignored, never ANDed.
 //! - The **last word** of a query that does not end in a space is also matched as a prefix (for
@@ -38,7 +40,6 @@ pub const WEIGHTS: Weights = Weights {
     tags: 1.5,
     summary: 1.0,
     fixes: 0.5,
-    body: 0.0,
 };
 
 /// BM25 parameters.
@@ -63,7 +64,6 @@ pub struct Weights {
     pub tags: f64,
     pub summary: f64,
     pub fixes: f64,
-    pub body: f64,
 }
 
 /// Sorted, for `binary_search` (a test checks).
@@ -206,18 +206,44 @@ pub struct Index {
 
 /// One document's terms with their weighted frequencies ×10, its weighted length ×10, and what
 /// its result shows.
-type Counted = (Vec<(String, u32)>, u32, DocMeta);
+/// What one core has indexed: every term it met, once, with its postings (document, weighted
+/// term frequency so far), and its documents' weighted lengths and metadata.
+#[derive(Default)]
+struct Part {
+    terms: FxHashMap<String, Vec<(u32, f64)>>,
+    docs: Vec<(u32, f64, DocMeta)>,
+}
 
-fn add_field(counts: &mut FxHashMap<String, f64>, length: &mut f64, text: &str, weight: f64) {
-    for_each_token(text, |t| {
-        match counts.get_mut(t) {
-            Some(count) => *count += weight,
-            None => {
-                counts.insert(t.to_string(), weight);
+impl Part {
+    /// Counts the tokens of one field of document `doc`, which is the last one counted so far.
+    fn add_field(&mut self, doc: u32, length: &mut f64, text: &str, weight: f64) {
+        for_each_token(text, |t| {
+            match self.terms.get_mut(t) {
+                Some(postings) => match postings.last_mut() {
+                    Some((d, tf)) if *d == doc => *tf += weight,
+                    _ => postings.push((doc, weight)),
+                },
+                None => {
+                    self.terms.insert(t.to_string(), vec![(doc, weight)]);
+                }
             }
+            *length += weight;
+        });
+    }
+
+    /// Both parts' postings in one (document order is restored at the end).
+    fn merge(self, other: Part) -> Part {
+        let (mut big, small) = if self.terms.len() >= other.terms.len() {
+            (self, other)
+        } else {
+            (other, self)
+        };
+        for (term, postings) in small.terms {
+            big.terms.entry(term).or_default().extend(postings);
         }
-        *length += weight;
-    });
+        big.docs.extend(small.docs);
+        big
+    }
 }
 
 impl Index {
@@ -229,45 +255,34 @@ impl Index {
     ) -> Index {
         use rayon::prelude::*;
         let w = WEIGHTS;
-        // Each document's terms are counted on every core; merging them is the only serial part.
-        let counted: Vec<Counted> = entries
+        // Documents are counted on every core, each core keeping one copy of each term it
+        // meets; the cores' postings are merged, then sorted by document.
+        let part = entries
             .par_iter()
-            .map(|e| {
-                let mut counts: FxHashMap<String, f64> =
-                    FxHashMap::with_capacity_and_hasher(256, Default::default());
+            .enumerate()
+            .fold(Part::default, |mut part, (d, e)| {
+                let doc = d as u32;
                 let mut length = 0.0;
-                add_field(&mut counts, &mut length, &e.signature, w.signature);
+                part.add_field(doc, &mut length, &e.signature, w.signature);
                 for v in &e.variants {
-                    add_field(&mut counts, &mut length, v, w.signature);
+                    part.add_field(doc, &mut length, v, w.signature);
                 }
-                add_field(&mut counts, &mut length, &e.title, w.title);
+                part.add_field(doc, &mut length, &e.title, w.title);
                 if let Some(code) = &e.code {
-                    add_field(&mut counts, &mut length, code, w.code);
+                    part.add_field(doc, &mut length, code, w.code);
                 }
                 for t in e.tags.iter().chain(e.applies_to.iter()) {
-                    add_field(&mut counts, &mut length, t, w.tags);
+                    part.add_field(doc, &mut length, t, w.tags);
                 }
-                add_field(&mut counts, &mut length, &e.summary, w.summary);
+                part.add_field(doc, &mut length, &e.summary, w.summary);
                 let fixes = e
                     .causes
                     .iter()
                     .chain(&e.quick_fixes)
                     .chain(std::iter::once(&e.quick_fix));
                 for f in fixes {
-                    add_field(&mut counts, &mut length, &markdown::plain_text(f), w.fixes);
+                    part.add_field(doc, &mut length, &markdown::plain_text(f), w.fixes);
                 }
-                if w.body > 0.0 {
-                    add_field(
-                        &mut counts,
-                        &mut length,
-                        &markdown::plain_text(&e.body),
-                        w.body,
-                    );
-                }
-                let terms = counts
-                    .into_iter()
-                    .map(|(term, tf)| (term, (tf * 10.0).round() as u32))
-                    .collect();
                 let meta = DocMeta {
                     id: e.id.clone(),
                     title: e.title.clone(),
@@ -281,25 +296,29 @@ impl Index {
                     summary: e.summary.clone(),
                     quick_fix: e.quick_fix.clone(),
                 };
-                (terms, (length * 10.0).round() as u32, meta)
+                part.docs.push((doc, length, meta));
+                part
             })
-            .collect();
-        // Postings gathered in a hash map (a million inserts at 10,000 entries), then sorted by
-        // term once.
+            .reduce(Part::default, Part::merge);
         let mut index = Index::default();
-        let mut terms: FxHashMap<String, Vec<(u32, u32)>> = FxHashMap::default();
-        for (d, (doc_terms, length, meta)) in counted.into_iter().enumerate() {
-            let doc = d as u32;
-            for (term, tf) in doc_terms {
-                terms.entry(term).or_default().push((doc, tf));
-            }
-            index.lengths.push(length);
+        let mut docs = part.docs;
+        docs.sort_unstable_by_key(|(d, _, _)| *d);
+        for (_, length, meta) in docs {
+            index.lengths.push((length * 10.0).round() as u32);
             index.docs.push(meta);
         }
-        index.terms = terms.into_iter().collect();
-        for postings in index.terms.values_mut() {
-            postings.sort_unstable();
-        }
+        index.terms = part
+            .terms
+            .into_iter()
+            .map(|(term, mut postings)| {
+                postings.sort_unstable_by_key(|(d, _)| *d);
+                let postings = postings
+                    .into_iter()
+                    .map(|(d, tf)| (d, (tf * 10.0).round() as u32))
+                    .collect();
+                (term, postings)
+            })
+            .collect();
         index
     }
 }

@@ -234,13 +234,13 @@ pub(crate) fn parse_file(
         Ok(t) => t,
         Err(d) => return (None, None, d),
     };
-    let parsed = entry::parse(&project.relative(path), &text, cx);
-    let entry = parsed.entry.map(|mut e| {
-        e.id = format!("{tool}/{slug}");
-        e.tool = tool.to_string();
-        Arc::new(e)
-    });
-    (entry, parsed.refs, parsed.diagnostics)
+    let parsed = entry::parse(
+        &project.relative(path),
+        &format!("{tool}/{slug}"),
+        &text,
+        cx,
+    );
+    (parsed.entry.map(Arc::new), parsed.refs, parsed.diagnostics)
 }
 
 /// Loads and checks the whole site, reusing unchanged entries from `cache`.
@@ -286,6 +286,7 @@ pub fn load_cached(
 
     let no_defaults = Defaults::default();
     let stale_after_days = config.stale_after_days;
+    let base_path = config.base_path();
     let started = std::time::Instant::now();
     let known = &cache.files;
     // (stamp, result, freshly parsed)
@@ -302,6 +303,7 @@ pub fn load_cached(
                 defaults: defaults.get(tool).unwrap_or(&no_defaults),
                 today,
                 stale_after_days,
+                base_path: &base_path,
             };
             (now, parse_file(project, path, (tool, slug), &cx), true)
         })
@@ -580,6 +582,19 @@ pub fn resolve_link(from_id: &str, url: &str) -> Option<(String, Option<String>)
     Some((id, anchor))
 }
 
+/// The root-relative URL of the page a link to an entry's file leads to (`../npm/x.md#why` →
+/// `/npm/x/#why`, from an entry of `from_id`); `None` for any other link, left as written.
+pub fn md_link_url(from_id: &str, url: &str) -> Option<String> {
+    if !url.contains(".md") {
+        return None;
+    }
+    let (id, anchor) = resolve_link(from_id, url)?;
+    Some(match anchor {
+        Some(a) => format!("/{id}/#{a}"),
+        None => format!("/{id}/"),
+    })
+}
+
 /// The anchors an entry page has: its fixed sections and its body's headings.
 pub fn page_anchors(entry: &Entry, has_related: bool) -> Vec<String> {
     let mut anchors: Vec<String> = present_sections(entry, has_related)
@@ -587,7 +602,7 @@ pub fn page_anchors(entry: &Entry, has_related: bool) -> Vec<String> {
         .map(|s| s.to_string())
         .collect();
     anchors.push("facts".into());
-    anchors.extend(entry.heading_ids.iter().cloned());
+    anchors.extend(entry.headings.iter().map(|h| h.id.clone()));
     anchors
 }
 

@@ -2,7 +2,7 @@
 //! errors, taxonomy links) and its JSON-LD.
 
 use super::Page;
-use super::pages::{Renderer, rewrite_md_links_for};
+use super::pages::Renderer;
 use super::taxonomy::{Taxonomy, category_slug, kind_title};
 use super::templates::TemplateSet;
 use super::views::*;
@@ -13,13 +13,7 @@ use crate::site;
 
 impl Renderer<'_> {
     pub(super) fn entry_view(&self, e: &Entry) -> EntryView {
-        let mut taken = site::reserved_ids();
-        let body = markdown::render_body(
-            &rewrite_md_links_for(&e.body, &e.id),
-            &self.view.base_path,
-            &mut taken,
-        );
-        let mut toc: Vec<TocItem> = body
+        let mut toc: Vec<TocItem> = e
             .headings
             .iter()
             .filter(|h| h.level == 2)
@@ -60,7 +54,7 @@ impl Renderer<'_> {
             quick_fix_html: self.inline(&e.quick_fix, &e.id),
             updated: e.updated.to_string(),
             updated_human: e.updated.strftime("%-d %B %Y").to_string(),
-            body_html: body.html,
+            body_html: e.body_html.clone(),
             toc,
             causes: self.inlines(&e.causes, &e.id),
             quick_fixes: self.inlines(&e.quick_fixes, &e.id),
@@ -85,9 +79,10 @@ impl Renderer<'_> {
                     q: markdown::plain_text(&f.q),
                     q_html: self.inline(&f.q, &e.id),
                     a: markdown::render_body(
-                        &rewrite_md_links_for(&f.a, &e.id),
+                        &f.a,
                         &self.view.base_path,
                         &mut Vec::new(),
+                        &|url: &str| site::md_link_url(&e.id, url),
                     )
                     .html,
                 })

@@ -137,9 +137,10 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// An inline field of entry `id`: `x.md` links become page URLs, then Markdown → HTML.
+    /// An inline field of entry `id`, Markdown → HTML, with `x.md` links made page URLs.
     pub(super) fn inline(&self, md: &str, id: &str) -> String {
-        markdown::render_inline(&rewrite_md_links_for(md, id), &self.view.base_path)
+        let relink = |url: &str| site::md_link_url(id, url);
+        markdown::render_inline(md, &self.view.base_path, &relink)
     }
 
     pub(super) fn inlines(&self, list: &[String], id: &str) -> Vec<String> {
@@ -470,31 +471,4 @@ impl<'a> Renderer<'a> {
             content: txt.into_bytes(),
         })
     }
-}
-
-/// Turns `[x](../tool/slug.md#a)` into `[x](/tool/slug/#a)` for an entry's body.
-pub(super) fn rewrite_md_links_for<'a>(md: &'a str, from_id: &str) -> std::borrow::Cow<'a, str> {
-    if !md.contains(".md") {
-        return md.into();
-    }
-    let mut out = String::with_capacity(md.len());
-    let mut last = 0;
-    for (url, range) in markdown::links(md) {
-        if let Some((id, anchor)) =
-            site::resolve_link(from_id, &url).filter(|_| url.contains(".md"))
-        {
-            let new = format!(
-                "/{id}/{}",
-                anchor.map(|a| format!("#{a}")).unwrap_or_default()
-            );
-            let link = &md[range.clone()];
-            if let Some(pos) = link.rfind(url.as_str()) {
-                out.push_str(&md[last..range.start + pos]);
-                out.push_str(&new);
-                last = range.start + pos + url.len();
-            }
-        }
-    }
-    out.push_str(&md[last..]);
-    out.into()
 }
