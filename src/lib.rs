@@ -4,10 +4,13 @@
 //!
 //! ```text
 //! site.yaml ──config──► Config
-//! content/*.md ──entry──► Entry ──site──► Site ──render (Tera, markdown)──► Vec<Page> ──output──► public/
+//! content/*.md ──entry (markdown)──► Entry ──site──► Site ──render (Tera, markdown)──► Vec<Page> ──output──► public/
 //!                                  │
 //!                                  └── every stage adds Diagnostics (diagnostic) instead of stopping
 //! ```
+//!
+//! An entry's body is rendered to HTML when the entry is read (the one parse also gives its
+//! headings and links to check); its inline fields are rendered with the page.
 //!
 //! Commands compose the stages: [`check`] runs everything up to the rendered pages in memory and
 //! writes nothing; [`build`] is check plus [`output`].
