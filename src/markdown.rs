@@ -69,11 +69,18 @@ fn with_base(url: &str, base_path: &str) -> String {
 /// The id of a heading: lowercase ASCII letters and digits joined by single hyphens.
 pub fn slugify(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars().flat_map(char::to_lowercase) {
+    let mut push = |c: char| {
         if c.is_ascii_alphanumeric() {
             out.push(c);
         } else if !out.ends_with('-') && !out.is_empty() {
             out.push('-');
+        }
+    };
+    for c in text.chars() {
+        if c.is_ascii() {
+            push(c.to_ascii_lowercase());
+        } else {
+            c.to_lowercase().for_each(&mut push);
         }
     }
     let trimmed = out.trim_end_matches('-');
@@ -261,10 +268,19 @@ pub fn links(markdown: &str) -> Vec<(String, Range<usize>)> {
 /// like this, and rendering them needs no parse (the test `plain_text_renders_as_itself`
 /// compares both ways).
 fn is_plain(markdown: &str) -> bool {
+    // Looked up byte by byte (all of them are ASCII): this runs on every inline field.
+    const MARKUP: [bool; 256] = {
+        let mut markup = [false; 256];
+        let chars = b"`*_[]!<>&\\~|\n\r";
+        let mut i = 0;
+        while i < chars.len() {
+            markup[chars[i] as usize] = true;
+            i += 1;
+        }
+        markup
+    };
     markdown.chars().next().is_some_and(char::is_alphabetic)
-        && !markdown.contains([
-            '`', '*', '_', '[', ']', '!', '<', '>', '&', '\\', '~', '|', '\n', '\r',
-        ])
+        && !markdown.bytes().any(|b| MARKUP[usize::from(b)])
 }
 
 /// Renders an inline field (one line of Markdown) without the wrapping `<p>`.
@@ -297,13 +313,12 @@ pub fn plain_text(markdown: &str) -> String {
 }
 
 fn parse_plain_text(markdown: &str) -> String {
-    let events: Vec<Event> = Parser::new_ext(markdown, options()).collect();
     let mut s = String::new();
-    for e in &events {
+    for e in Parser::new_ext(markdown, options()) {
         match e {
-            Event::Text(t) | Event::Code(t) => s.push_str(t),
+            Event::Text(t) | Event::Code(t) => s.push_str(&t),
             Event::SoftBreak | Event::HardBreak | Event::End(_)
-                if !s.ends_with(' ') && !s.is_empty() && !is_inline_end(e) =>
+                if !s.ends_with(' ') && !s.is_empty() && !is_inline_end(&e) =>
             {
                 s.push(' ');
             }
@@ -344,6 +359,9 @@ mod tests {
         assert!(r.html.contains(r#"<h2 id="what-this-error-means">"#));
         assert!(r.html.contains(r#"<h2 id="faq-2">"#));
         assert_eq!(r.headings[0].text, "What this error means");
+        // Letters outside ASCII are left out of ids (as before the ASCII fast path).
+        assert_eq!(slugify("Ünïcode É 401: `x_y`"), "n-code-401-x-y");
+        assert_eq!(slugify("--"), "section");
     }
 
     #[test]
