@@ -850,12 +850,7 @@ fn into_entry(
         tags: f.tags.unwrap_or_default(),
         aliases: f.aliases.unwrap_or_default(),
         draft: f.draft.unwrap_or(false),
-        // Kept until the page is rendered: without the writer's spare capacity.
-        body_html: {
-            let mut html = body.html;
-            html.shrink_to_fit();
-            html
-        },
+        body_html: body.html,
         headings: body.headings,
         links,
         signature_location,
@@ -1162,10 +1157,8 @@ impl<'a> Validator<'a> {
         out
     }
 
-    /// Every Markdown link the author wrote, in the body and in inline fields, with its place;
-    /// and the ids of the body's headings. (Warnings have added the body to `prose` by now.)
-    /// The links to check: the body's (found when it was rendered, `body_offset` into the
-    /// file) and the inline fields'.
+    /// Every Markdown link the author wrote, with its place: in the inline fields, and in the
+    /// body (`body`: found when it was rendered, its ranges `body_offset` into the file).
     fn links(&self, body: &[(String, Range<usize>)], body_offset: usize) -> Vec<Located<String>> {
         let mut out = Vec::new();
         let fields = self
@@ -1175,15 +1168,12 @@ impl<'a> Validator<'a> {
             .flat_map(|p| {
                 markdown::links(&p.text)
                     .into_iter()
-                    .map(move |(url, range)| (p, url, range))
+                    .map(move |(url, range)| (Some(p), url, range))
             });
         let body = body
             .iter()
             .map(|(url, range)| (None, url.clone(), range.clone()));
-        for (field, url, range) in fields
-            .map(|(p, url, range)| (Some(p), url, range))
-            .chain(body)
-        {
+        for (field, url, range) in fields.chain(body) {
             // External links need no check beyond their scheme, which is allowed.
             let lower = url.trim_start().get(..8).unwrap_or("").to_ascii_lowercase();
             if lower.starts_with("https://") || lower.starts_with("http://") {
@@ -1293,6 +1283,7 @@ impl<'a> Validator<'a> {
         // Sentences are counted by the hash of their loose text: this runs on every sentence of
         // every entry, and almost every sentence is unique. Fx is several times faster than
         // SipHash here; the text is the authors' own, so hash flooding is no concern.
+        use std::hash::BuildHasher;
         let hasher = rustc_hash::FxBuildHasher;
         let mut seen: rustc_hash::FxHashMap<u64, usize> = rustc_hash::FxHashMap::default();
         let mut repeats: Vec<(usize, usize, u64)> = Vec::new();
@@ -1307,7 +1298,7 @@ impl<'a> Validator<'a> {
                 if words < MIN_REPEAT_WORDS {
                     continue;
                 }
-                let hash = std::hash::BuildHasher::hash_one(&hasher, loose.as_slice());
+                let hash = hasher.hash_one(loose.as_slice());
                 let count = seen.entry(hash).or_insert(0);
                 *count += 1;
                 // Quoting the error's own text again is not repetition.

@@ -33,11 +33,6 @@ pub struct Rendered {
 /// that page's URL); `None` leaves it as written.
 pub type Relink<'r> = &'r dyn Fn(&str) -> Option<String>;
 
-/// A [`Relink`] that leaves every link as written.
-pub fn as_written(_: &str) -> Option<String> {
-    None
-}
-
 fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH
 }
@@ -346,6 +341,11 @@ fn is_inline_end(e: &Event) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A [`Relink`] that leaves every link as written.
+    fn as_written(_: &str) -> Option<String> {
+        None
+    }
 
     #[test]
     fn headings_get_stable_unique_ids() {
