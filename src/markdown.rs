@@ -160,9 +160,7 @@ pub fn render_body(
     let parsed = Parser::new_ext(markdown, options())
         .into_offset_iter()
         .map(|(event, range)| {
-            if let Event::Start(Tag::Link { dest_url, .. }) = &event {
-                links.push((dest_url.to_string(), range));
-            }
+            links.extend(written_link(&event, range));
             event
         });
     let mut headings = Vec::new();
@@ -250,11 +248,16 @@ pub fn links(markdown: &str) -> Vec<(String, Range<usize>)> {
     }
     Parser::new_ext(markdown, options())
         .into_offset_iter()
-        .filter_map(|(event, range)| match event {
-            Event::Start(Tag::Link { dest_url, .. }) => Some((dest_url.to_string(), range)),
-            _ => None,
-        })
+        .filter_map(|(event, range)| written_link(&event, range))
         .collect()
+}
+
+/// A link's destination as written and the byte range of the whole link, when `event` starts one.
+fn written_link(event: &Event, range: Range<usize>) -> Option<(String, Range<usize>)> {
+    match event {
+        Event::Start(Tag::Link { dest_url, .. }) => Some((dest_url.to_string(), range)),
+        _ => None,
+    }
 }
 
 /// True when some Markdown is one line of plain words that renders as itself: it starts with a
