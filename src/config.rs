@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::diagnostic::{Diagnostic, Problem};
-use crate::entry::yaml_error;
+use crate::yaml::yaml_error;
 
 /// The site's settings, from `site.yaml`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]

@@ -300,12 +300,7 @@ impl Location {
     /// The location of `text[range]`, where `range` is a byte range. For many locations in one
     /// large text, use a [`LineIndex`].
     pub fn from_bytes(text: &str, range: std::ops::Range<usize>) -> Self {
-        let start = clamp_to_char(text, range.start);
-        let end = clamp_to_char(text, range.end.max(start));
-        let start_pos = position_at(text, start);
-        let end_pos = position_at(text, end);
-        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-        Location::with_line(text, start, line_start, start_pos, end_pos)
+        LineIndex::new(text).location(range)
     }
 
     fn with_line(
@@ -335,14 +330,21 @@ fn clamp_to_char(text: &str, mut at: usize) -> usize {
     at
 }
 
-fn position_at(text: &str, at: usize) -> Position {
-    let before = &text[..at];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    Position {
-        line,
-        column: before[line_start..].chars().count() + 1,
-    }
+/// The byte offset in `text` of a 1-based line and column (columns counted in characters), as
+/// parsers report positions; clamped to the text.
+pub fn byte_at(text: &str, line: usize, column: usize) -> usize {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let start = start.min(text.len());
+    start
+        + text[start..]
+            .chars()
+            .take(column.saturating_sub(1))
+            .map(char::len_utf8)
+            .sum::<usize>()
 }
 
 /// A problem in a file, at a place in it when known.
@@ -383,6 +385,11 @@ impl Diagnostic {
     fn path_display(&self) -> String {
         self.path.display().to_string().replace('\\', "/")
     }
+}
+
+/// True when any diagnostic is an error (warnings let a build through).
+pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
+    diagnostics.iter().any(|d| d.severity() == Severity::Error)
 }
 
 /// Sorts by path, line, column, code: the order every rendering uses.

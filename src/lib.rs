@@ -1,37 +1,51 @@
 //! errdex: a static-site generator for troubleshooting sites.
 //!
-//! Data flows one way, one module per stage:
+//! Data flows one way, one module per stage; each imports only the stages before it:
 //!
 //! ```text
 //! site.yaml ──config──► Config
-//! content/*.md ──entry (markdown)──► Entry ──site──► Site ──render (Tera, markdown)──► Vec<Page> ──output──► public/
-//!                                  │
-//!                                  └── every stage adds Diagnostics (diagnostic) instead of stopping
+//! content/*.md ──site::discover──► files ──entry (markdown)──► Entry ──site──► Site
+//!     ──render (Tera, markdown)──► Vec<Page> ──output──► public/
+//!        │
+//!        └── every stage adds Diagnostics (diagnostic) instead of stopping
 //! ```
+//!
+//! Below every stage: `diagnostic` (what went wrong and where), `yaml` (serde-saphyr errors as
+//! diagnostics), `urls` (the URL scheme and reserved names), `markdown`, `timing`. Above them:
+//! this file's commands, `serve` (and its in-memory `rebuild`), and `main.rs`, the command line.
 //!
 //! An entry's body is rendered to HTML when the entry is read (the one parse also gives its
 //! headings and links to check); its inline fields are rendered with the page.
 //!
 //! Commands compose the stages: [`check`] runs everything up to the rendered pages in memory and
 //! writes nothing; [`build`] is check plus [`output`].
+//!
+//! Where a change starts:
+//! - a new front-matter field: its line in `src/entry/fields.rs`;
+//! - a new whole-site check: a function in `src/site/checks.rs`;
+//! - a new page kind: a `PageKind` variant in `src/render/mod.rs`;
+//! - a new diagnostic: a `Problem` variant in `src/diagnostic.rs`.
 
 pub mod config;
 pub mod diagnostic;
 pub mod entry;
 pub mod markdown;
 pub mod output;
-pub mod rebuild;
 pub mod render;
 pub mod search;
 pub mod serve;
 pub mod site;
+pub mod timing;
+pub mod urls;
+pub mod yaml;
 
 use std::path::{Path, PathBuf};
 
 use config::Project;
-use diagnostic::{Diagnostic, Severity, Summary};
+use diagnostic::{Diagnostic, Summary, has_errors};
 use render::Page;
 use site::{LoadOptions, Site};
+use timing::timing;
 
 /// What to build and how.
 #[derive(Debug, Clone, Default)]
@@ -125,13 +139,6 @@ pub fn search_files(site: &Site) -> Vec<Page> {
         .collect()
 }
 
-/// With `ERRDEX_TIMINGS` set, how long each stage took goes to stderr (for profiling).
-pub fn timing(stage: &str, since: std::time::Instant) {
-    if std::env::var_os("ERRDEX_TIMINGS").is_some() {
-        eprintln!("timing: {stage}: {:.3} s", since.elapsed().as_secs_f64());
-    }
-}
-
 fn render_all(project: &Project, site: &Site) -> Result<Vec<Page>, Vec<Diagnostic>> {
     render::collect(|emit| render_each(project, site, emit))
 }
@@ -187,7 +194,7 @@ pub fn build(options: &BuildOptions) -> Result<Outcome, BuildError> {
     let entries = site.as_ref().map_or(0, |s| s.files_read);
     let mut files = 0;
     if let Some(site) = &site {
-        let content_ok = !diagnostics.iter().any(|d| d.severity() == Severity::Error);
+        let content_ok = !has_errors(&diagnostics);
         if content_ok {
             let staging = output::Staging::begin(&options.output)?;
             let failed: std::sync::Mutex<Option<output::OutputError>> = std::sync::Mutex::new(None);
@@ -246,7 +253,7 @@ pub fn searchable(root: &Path, load: &LoadOptions) -> Option<Searchable> {
         .entries
         .iter()
         .map(|e| {
-            std::iter::once(e.signature.clone())
+            std::iter::once(e.signature.value.clone())
                 .chain(e.variants.iter().cloned())
                 .collect()
         })
@@ -286,14 +293,9 @@ pub struct NewEntry {
 /// Writes a new entry skeleton at `content/<tool>/<slug>.md`, creating the tool folder and its
 /// `_section.yaml` when missing. Never overwrites.
 pub fn new_entry(root: &Path, id: &str, title: Option<&str>) -> Result<NewEntry, NewError> {
-    let valid = |s: &str| {
-        !s.is_empty()
-            && s.chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-    };
     let id = id.trim_end_matches(".md");
     let parts: Vec<&str> = id.split('/').collect();
-    if parts.len() != 2 || !parts.iter().all(|p| valid(p)) {
+    if parts.len() != 2 || !parts.iter().all(|p| urls::is_valid_name(p)) {
         let fixed: Vec<String> = id.split('/').map(markdown::slugify).collect();
         return Err(NewError::BadId(id.to_string(), fixed.join("/")));
     }
@@ -308,23 +310,11 @@ pub fn new_entry(root: &Path, id: &str, title: Option<&str>) -> Result<NewEntry,
     let section = if section_path.exists() {
         None
     } else {
-        let title = parts[0]
-            .split('-')
-            .map(|w| {
-                let mut c = w.chars();
-                c.next()
-                    .map(|f| f.to_uppercase().chain(c).collect::<String>())
-                    .unwrap_or_default()
-            })
-            .collect::<Vec<_>>()
-            .join(" ");
-        let text = format!(
-            "title: {title}\ndescription: ''\n# homepage: https://the tool's documentation\ndefaults:\n  category: {title}\n"
-        );
+        let text = entry::skeleton::section_text(parts[0]);
         std::fs::write(&section_path, text).map_err(|e| NewError::Io(section_path.clone(), e))?;
         Some(section_path)
     };
-    let text = entry::skeleton(title, entry::today());
+    let text = entry::skeleton::skeleton(title, entry::today());
     // create_new: a file that appeared since the check above is still not overwritten.
     std::fs::OpenOptions::new()
         .write(true)
@@ -340,7 +330,9 @@ pub fn new_entry(root: &Path, id: &str, title: Option<&str>) -> Result<NewEntry,
 
 /// True when any diagnostic is an error, or any at all when `strict`.
 pub fn fails(diagnostics: &[Diagnostic], strict: bool) -> bool {
-    diagnostics
-        .iter()
-        .any(|d| strict || d.severity() == Severity::Error)
+    if strict {
+        !diagnostics.is_empty()
+    } else {
+        has_errors(diagnostics)
+    }
 }

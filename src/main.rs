@@ -168,14 +168,27 @@ enum Format {
     Github,
 }
 
+impl Command {
+    /// The site folder a command works on, when it needs one (it must hold site.yaml).
+    fn site_root(&self) -> Option<&std::path::Path> {
+        match self {
+            Command::Build { site, .. } | Command::Check { site, .. } => Some(&site.root),
+            Command::Search { root, .. }
+            | Command::Match { root, .. }
+            | Command::Serve { root, .. } => Some(root),
+            Command::New { .. } | Command::Schema => None,
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if let Command::Build { site, .. } | Command::Check { site, .. } = &cli.command
-        && !site.root.join("site.yaml").is_file()
+    if let Some(root) = cli.command.site_root()
+        && !root.join("site.yaml").is_file()
     {
         eprintln!(
             "error: {} has no site.yaml; run errdex in a site's folder or pass --root",
-            site.root.display()
+            root.display()
         );
         return ExitCode::from(2);
     }
@@ -261,10 +274,6 @@ fn build(site: &SiteArgs, output: PathBuf, format: Format) -> ExitCode {
 }
 
 fn load_searchable(root: &std::path::Path) -> Option<errdex::Searchable> {
-    if !root.join("site.yaml").is_file() {
-        eprintln!("error: {} has no site.yaml; pass --root", root.display());
-        return None;
-    }
     let s = errdex::searchable(root, &LoadOptions::default())?;
     let errors = s
         .diagnostics
@@ -401,10 +410,6 @@ fn match_log(root: &std::path::Path, log: &std::path::Path, format: OutputFormat
 }
 
 fn serve(root: PathBuf, port: u16, bind: String, open: bool, drafts: bool) -> ExitCode {
-    if !root.join("site.yaml").is_file() {
-        eprintln!("error: {} has no site.yaml; pass --root", root.display());
-        return ExitCode::from(2);
-    }
     let loopback = bind
         .parse::<std::net::IpAddr>()
         .is_ok_and(|ip| ip.is_loopback())

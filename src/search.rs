@@ -263,7 +263,7 @@ impl Index {
             .fold(Part::default, |mut part, (d, e)| {
                 let doc = d as u32;
                 let mut length = 0.0;
-                part.add_field(doc, &mut length, &e.signature, w.signature);
+                part.add_field(doc, &mut length, &e.signature.value, w.signature);
                 for v in &e.variants {
                     part.add_field(doc, &mut length, v, w.signature);
                 }
@@ -292,7 +292,7 @@ impl Index {
                         .cloned()
                         .unwrap_or_else(|| e.tool.clone()),
                     code: e.code.clone().unwrap_or_default(),
-                    signature: e.signature.clone(),
+                    signature: e.signature.value.clone(),
                     summary: e.summary.clone(),
                     quick_fix: e.quick_fix.clone(),
                 };
@@ -339,42 +339,10 @@ struct Slot {
 }
 
 /// True when `b` is one edit from `a`: one character changed, inserted or deleted, or two
-/// neighbours swapped (the commonest typo).
+/// neighbours swapped (the commonest typo), i.e. an optimal-string-alignment distance of 1.
 fn within_one_edit(a: &str, b: &str) -> bool {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    if a.len().abs_diff(b.len()) > 1 || a == b {
-        return false;
-    }
-    if a.len() == b.len() {
-        let diff: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
-        return diff.len() == 1
-            || (diff.len() == 2
-                && diff[1] == diff[0] + 1
-                && a[diff[0]] == b[diff[1]]
-                && a[diff[1]] == b[diff[0]]);
-    }
-    let (mut i, mut j, mut edits) = (0, 0, 0);
-    while i < a.len() && j < b.len() {
-        if a[i] == b[j] {
-            i += 1;
-            j += 1;
-            continue;
-        }
-        edits += 1;
-        if edits > 1 {
-            return false;
-        }
-        match a.len().cmp(&b.len()) {
-            std::cmp::Ordering::Greater => i += 1,
-            std::cmp::Ordering::Less => j += 1,
-            std::cmp::Ordering::Equal => {
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    edits + (a.len() - i) + (b.len() - j) <= 1
+    // The length test first: most index terms are ruled out without a distance table.
+    a.chars().count().abs_diff(b.chars().count()) <= 1 && strsim::osa_distance(a, b) == 1
 }
 
 /// The query's slots: each distinct known word; the last word also as a prefix while typing;
@@ -669,59 +637,9 @@ pub fn fingerprint(name: &str, ext: &str, content: &[u8]) -> String {
 /// The index as the files `build` writes under `search/`: the manifest, the main index, then
 /// the shards.
 pub fn index_files(index: &Index) -> Vec<IndexFile> {
-    let postings: usize = index.terms.values().map(Vec::len).sum();
-    let term_shards = postings.div_ceil(POSTINGS_PER_SHARD).max(1);
-    let mut shards: Vec<BTreeMap<&str, Vec<u32>>> = vec![BTreeMap::new(); term_shards];
-    for (term, list) in &index.terms {
-        // Document numbers as gaps from the previous one: long lists of common words compress
-        // to almost nothing.
-        let mut previous = 0;
-        let flat = list
-            .iter()
-            .flat_map(|&(d, w)| {
-                let gap = d - previous;
-                previous = d;
-                [gap, w]
-            })
-            .collect();
-        shards[shard_hash(term) as usize % term_shards].insert(term, flat);
-    }
     let mut files = Vec::new();
-    let mut term_names = Vec::new();
-    for (i, shard) in shards.iter().enumerate() {
-        let text = serde_json::to_string(shard).unwrap_or_default();
-        let path = format!(
-            "search/{}",
-            fingerprint(&format!("terms-{i}"), "json", text.as_bytes())
-        );
-        term_names.push(path.clone());
-        files.push(IndexFile { path, text });
-    }
-    let mut doc_names = Vec::new();
-    for (i, chunk) in index.docs.chunks(DOCS_PER_SHARD).enumerate() {
-        let rows: Vec<[&str; 7]> = chunk
-            .iter()
-            .map(|d| {
-                [
-                    &d.id,
-                    &d.title,
-                    &d.url,
-                    &d.tool,
-                    &d.code,
-                    &d.signature,
-                    &d.summary,
-                ]
-                .map(String::as_str)
-            })
-            .collect();
-        let text = serde_json::to_string(&rows).unwrap_or_default();
-        let path = format!(
-            "search/{}",
-            fingerprint(&format!("docs-{i}"), "json", text.as_bytes())
-        );
-        doc_names.push(path.clone());
-        files.push(IndexFile { path, text });
-    }
+    let term_names = term_shards(index, &mut files);
+    let doc_names = doc_shards(index, &mut files);
     let main = MainIndex {
         version: 1,
         params: Params {
@@ -754,6 +672,69 @@ pub fn index_files(index: &Index) -> Vec<IndexFile> {
         },
     );
     files
+}
+
+/// The postings, sharded by term hash, as files; returns their paths.
+fn term_shards(index: &Index, files: &mut Vec<IndexFile>) -> Vec<String> {
+    let postings: usize = index.terms.values().map(Vec::len).sum();
+    let term_shards = postings.div_ceil(POSTINGS_PER_SHARD).max(1);
+    let mut shards: Vec<BTreeMap<&str, Vec<u32>>> = vec![BTreeMap::new(); term_shards];
+    for (term, list) in &index.terms {
+        // Document numbers as gaps from the previous one: long lists of common words compress
+        // to almost nothing.
+        let mut previous = 0;
+        let flat = list
+            .iter()
+            .flat_map(|&(d, w)| {
+                let gap = d - previous;
+                previous = d;
+                [gap, w]
+            })
+            .collect();
+        shards[shard_hash(term) as usize % term_shards].insert(term, flat);
+    }
+    let mut names = Vec::new();
+    for (i, shard) in shards.iter().enumerate() {
+        let text = serde_json::to_string(shard).unwrap_or_default();
+        let path = format!(
+            "search/{}",
+            fingerprint(&format!("terms-{i}"), "json", text.as_bytes())
+        );
+        names.push(path.clone());
+        files.push(IndexFile { path, text });
+    }
+    names
+}
+
+/// The documents' display fields, in chunks of [`DOCS_PER_SHARD`], as files; returns their
+/// paths.
+fn doc_shards(index: &Index, files: &mut Vec<IndexFile>) -> Vec<String> {
+    let mut names = Vec::new();
+    for (i, chunk) in index.docs.chunks(DOCS_PER_SHARD).enumerate() {
+        let rows: Vec<[&str; 7]> = chunk
+            .iter()
+            .map(|d| {
+                [
+                    &d.id,
+                    &d.title,
+                    &d.url,
+                    &d.tool,
+                    &d.code,
+                    &d.signature,
+                    &d.summary,
+                ]
+                .map(String::as_str)
+            })
+            .collect();
+        let text = serde_json::to_string(&rows).unwrap_or_default();
+        let path = format!(
+            "search/{}",
+            fingerprint(&format!("docs-{i}"), "json", text.as_bytes())
+        );
+        names.push(path.clone());
+        files.push(IndexFile { path, text });
+    }
+    names
 }
 
 /// Where pages find the search index: it names the fingerprinted main index.

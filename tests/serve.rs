@@ -6,7 +6,7 @@ use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use errdex::rebuild::{Change, Rebuild};
+use errdex::serve::rebuild::{Change, Rebuild};
 use errdex::site::LoadOptions;
 
 use crate::harness::SiteTest;

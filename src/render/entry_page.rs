@@ -1,15 +1,30 @@
 //! An entry's page: its view (body and inline fields rendered, table of contents, related
 //! errors, taxonomy links) and its JSON-LD.
 
-use super::Page;
 use super::pages::Renderer;
 use super::taxonomy::{Taxonomy, category_slug, kind_title};
 use super::templates::TemplateSet;
 use super::views::*;
+use super::{Page, PageKind};
 use crate::diagnostic::Diagnostic;
 use crate::entry::Entry;
 use crate::markdown;
-use crate::site;
+use crate::urls;
+
+/// The heading of a fixed section of an entry page, by its id (`urls::SECTION_IDS`).
+fn section_title(id: &str) -> &'static str {
+    match id {
+        "causes" => "Common causes",
+        "quick-fixes" => "Quick fixes",
+        "checks" => "Platform/tool-specific checks",
+        "steps" => "Step-by-step troubleshooting",
+        "prevention" => "How to prevent it",
+        "sources" => "Sources checked",
+        "related" => "Related errors",
+        "faq" => "FAQ",
+        _ => "",
+    }
+}
 
 impl Renderer<'_> {
     pub(super) fn entry_view(&self, e: &Entry) -> EntryView {
@@ -23,14 +38,12 @@ impl Renderer<'_> {
             })
             .collect();
         let related = self.related(e);
-        let present = site::present_sections(e, !related.is_empty());
         toc.extend(
-            site::SECTIONS
-                .iter()
-                .filter(|(id, _)| present.contains(id))
-                .map(|(id, title)| TocItem {
+            e.sections(!related.is_empty())
+                .into_iter()
+                .map(|id| TocItem {
                     id: id.to_string(),
-                    title: title.to_string(),
+                    title: section_title(id).to_string(),
                 }),
         );
         let category_url = self.url(&format!("category/{}/", category_slug(&e.category)));
@@ -39,7 +52,7 @@ impl Renderer<'_> {
             url: self.url(&format!("{}/", e.id)),
             title: e.title.clone(),
             summary: e.summary.clone(),
-            signature: e.signature.clone(),
+            signature: e.signature.value.clone(),
             variants: e.variants.clone(),
             code: e.code.clone(),
             kind: e.kind.map(|k| k.as_str().to_string()),
@@ -82,7 +95,7 @@ impl Renderer<'_> {
                         &f.a,
                         &self.view.base_path,
                         &mut Vec::new(),
-                        &|url: &str| site::md_link_url(&e.id, url),
+                        &|url: &str| urls::md_link_url(&e.id, url),
                     )
                     .html,
                 })
@@ -197,7 +210,11 @@ impl Renderer<'_> {
             breadcrumbs,
         );
         page.og_type = "article";
-        let html = t.render("entry.html", &self.site_value, &EntryPage { page, entry })?;
+        let html = t.render(
+            PageKind::Entry.template(),
+            &self.site_value,
+            &EntryPage { page, entry },
+        )?;
         Ok(Page {
             path: format!("{}/index.html", e.id),
             content: html.into_bytes(),

@@ -34,6 +34,106 @@ pub use templates::DEFAULT_TEMPLATES;
 use templates::load_templates;
 pub use views::*;
 
+/// The kinds of page a site has, each made by one template: the table `render` and `serve`'s
+/// rebuilds share (a changed template renders the pages of its kind). A new kind of page is a
+/// variant here, its template, and its arm in `Renderer::single` (or its own list).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PageKind {
+    Entry,
+    List,
+    Home,
+    NotFound,
+    Search,
+    Sitemap,
+    Feed,
+    Robots,
+    Redirect,
+}
+
+impl PageKind {
+    pub const ALL: [PageKind; 9] = [
+        PageKind::Entry,
+        PageKind::List,
+        PageKind::Home,
+        PageKind::NotFound,
+        PageKind::Search,
+        PageKind::Sitemap,
+        PageKind::Feed,
+        PageKind::Robots,
+        PageKind::Redirect,
+    ];
+
+    /// The kinds with exactly one page each.
+    pub const SINGLES: [PageKind; 6] = [
+        PageKind::Home,
+        PageKind::NotFound,
+        PageKind::Search,
+        PageKind::Sitemap,
+        PageKind::Feed,
+        PageKind::Robots,
+    ];
+
+    /// The pages that show every entry (home, search, sitemap, feed): rendered again when what
+    /// other pages show of an entry changes.
+    pub const SHOW_EVERY_ENTRY: [PageKind; 4] = [
+        PageKind::Home,
+        PageKind::Search,
+        PageKind::Sitemap,
+        PageKind::Feed,
+    ];
+
+    /// The template that renders pages of this kind.
+    pub fn template(self) -> &'static str {
+        match self {
+            PageKind::Entry => "entry.html",
+            PageKind::List => "list.html",
+            PageKind::Home => "home.html",
+            PageKind::NotFound => "404.html",
+            PageKind::Search => "search.html",
+            PageKind::Sitemap => "sitemap.xml",
+            PageKind::Feed => "atom.xml",
+            PageKind::Robots => "robots.txt",
+            PageKind::Redirect => "redirect.html",
+        }
+    }
+
+    /// The kind a template renders; `None` for `base.html`, partials and anything else that
+    /// many kinds may use.
+    pub fn of_template(name: &str) -> Option<PageKind> {
+        PageKind::ALL.into_iter().find(|k| k.template() == name)
+    }
+}
+
+/// Which pages to render again (for `serve`): the entry pages of `ids`, the list pages among
+/// `lists` (output paths), and the pages of `kinds` besides entries and lists.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    pub ids: Vec<String>,
+    pub lists: std::collections::HashSet<String>,
+    pub kinds: Vec<PageKind>,
+}
+
+impl Selection {
+    /// Every page of the given kinds.
+    pub fn every_page_of(site: &Site, kinds: &[PageKind]) -> Selection {
+        let ids = if kinds.contains(&PageKind::Entry) {
+            site.entries.iter().map(|e| e.id.clone()).collect()
+        } else {
+            Vec::new()
+        };
+        let lists = if kinds.contains(&PageKind::List) {
+            site.entries.iter().flat_map(|e| list_paths_of(e)).collect()
+        } else {
+            std::collections::HashSet::new()
+        };
+        Selection {
+            ids,
+            lists,
+            kinds: kinds.to_vec(),
+        }
+    }
+}
+
 /// One output file: its path under the output folder and its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Page {
@@ -48,15 +148,6 @@ pub struct Assets {
     pub files: BTreeMap<String, String>,
     /// The main search index (`search/index.0a1b2c3d.json`).
     pub search_index: String,
-}
-
-/// Builds every page of the site, referring to the static files and search index in `assets`.
-pub fn render(
-    site: &Site,
-    templates_dir: &Path,
-    assets: &Assets,
-) -> Result<Vec<Page>, Vec<Diagnostic>> {
-    collect(|emit| render_each(site, templates_dir, assets, emit))
 }
 
 /// Runs something that emits pages (from any thread) and gathers them, sorted by path.
@@ -100,20 +191,11 @@ pub fn render_each(
                 .collect()
         },
         || -> Vec<Result<usize, Diagnostic>> {
-            type Single<'a> = &'a (dyn Fn() -> Result<Page, Diagnostic> + Sync);
-            let singles: [Single; 6] = [
-                &|| r.home_page(&templates),
-                &|| r.not_found_page(&templates),
-                &|| r.search_page(&templates),
-                &|| r.sitemap(&templates),
-                &|| r.feed(&templates),
-                &|| r.robots(&templates),
-            ];
             let (singles, (lists, redirects)) = rayon::join(
                 || {
-                    singles
+                    PageKind::SINGLES
                         .into_par_iter()
-                        .map(|page| page())
+                        .filter_map(|kind| r.single(&templates, kind))
                         .collect::<Vec<_>>()
                 },
                 || {
@@ -169,15 +251,13 @@ pub fn list_paths_of(e: &Entry) -> Vec<String> {
     paths
 }
 
-/// Renders the entry pages of `ids`, the list pages among `lists` (output paths), and the
-/// pages that show every entry (home, search, sitemap, feed). For `serve`, when it knows that
-/// no other page can have changed.
+/// Renders the pages `selection` names. For `serve`, when it knows that no other page can have
+/// changed.
 pub fn render_selected(
     site: &Site,
     templates_dir: &Path,
     assets: &Assets,
-    ids: &[String],
-    lists: &std::collections::HashSet<String>,
+    selection: &Selection,
 ) -> Result<Vec<Page>, Vec<Diagnostic>> {
     let templates = load_templates(templates_dir)?;
     let r = Renderer::new(site, assets);
@@ -186,16 +266,19 @@ pub fn render_selected(
     let entries = site
         .entries
         .iter()
-        .filter(|e| ids.contains(&e.id))
+        .filter(|e| selection.ids.contains(&e.id))
         .map(|e| r.entry_page(&templates, e));
-    let singles = [
-        r.home_page(&templates),
-        r.search_page(&templates),
-        r.sitemap(&templates),
-        r.feed(&templates),
-    ];
-    let lists = r.list_pages(&templates, &|path| lists.contains(path));
-    for p in entries.chain(singles).chain(lists) {
+    let singles = selection
+        .kinds
+        .iter()
+        .filter_map(|&kind| r.single(&templates, kind));
+    let lists = r.list_pages(&templates, &|path| selection.lists.contains(path));
+    let redirects = if selection.kinds.contains(&PageKind::Redirect) {
+        r.redirects(&templates)
+    } else {
+        Vec::new()
+    };
+    for p in entries.chain(singles).chain(lists).chain(redirects) {
         match p {
             Ok(p) => pages.push(p),
             Err(d) => problems.push(d),

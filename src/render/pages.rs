@@ -10,11 +10,12 @@ use super::assets::asset_url;
 use super::taxonomy::Taxonomy;
 use super::templates::TemplateSet;
 use super::views::*;
-use super::{Assets, Page};
+use super::{Assets, Page, PageKind};
 use crate::diagnostic::Diagnostic;
 use crate::entry::Entry;
 use crate::markdown;
-use crate::site::{self, Site};
+use crate::site::Site;
+use crate::urls;
 
 pub(super) struct Renderer<'a> {
     pub(super) site: &'a Site,
@@ -130,7 +131,7 @@ impl<'a> Renderer<'a> {
             url: self.url(&format!("{}/", e.id)),
             title: e.title.clone(),
             summary: e.summary.clone(),
-            signature: e.signature.clone(),
+            signature: e.signature.value.clone(),
             code: e.code.clone(),
             tool: self.tool_title(&e.tool),
             updated: e.updated.to_string(),
@@ -139,12 +140,29 @@ impl<'a> Renderer<'a> {
 
     /// An inline field of entry `id`, Markdown → HTML, with `x.md` links made page URLs.
     pub(super) fn inline(&self, md: &str, id: &str) -> String {
-        let relink = |url: &str| site::md_link_url(id, url);
+        let relink = |url: &str| urls::md_link_url(id, url);
         markdown::render_inline(md, &self.view.base_path, &relink)
     }
 
     pub(super) fn inlines(&self, list: &[String], id: &str) -> Vec<String> {
         list.iter().map(|s| self.inline(s, id)).collect()
+    }
+
+    /// The page of a kind that has exactly one; `None` for the others.
+    pub(super) fn single(
+        &self,
+        t: &TemplateSet,
+        kind: PageKind,
+    ) -> Option<Result<Page, Diagnostic>> {
+        Some(match kind {
+            PageKind::Home => self.home_page(t),
+            PageKind::NotFound => self.not_found_page(t),
+            PageKind::Search => self.search_page(t),
+            PageKind::Sitemap => self.sitemap(t),
+            PageKind::Feed => self.feed(t),
+            PageKind::Robots => self.robots(t),
+            PageKind::Entry | PageKind::List | PageKind::Redirect => return None,
+        })
     }
 
     pub(super) fn home_page(&self, t: &TemplateSet) -> Result<Page, Diagnostic> {
@@ -161,7 +179,7 @@ impl<'a> Renderer<'a> {
             Vec::new(),
         );
         let html = t.render(
-            "home.html",
+            PageKind::Home.template(),
             &self.site_value,
             &HomePage {
                 page,
@@ -297,7 +315,7 @@ impl<'a> Renderer<'a> {
                 .unwrap_or(&page.url)
         );
         let html = t.render(
-            "list.html",
+            PageKind::List.template(),
             &self.site_value,
             &ListPage {
                 heading: item.title.clone(),
@@ -322,7 +340,7 @@ impl<'a> Renderer<'a> {
             Vec::new(),
         );
         let html = t.render(
-            "search.html",
+            PageKind::Search.template(),
             &self.site_value,
             &SearchPage {
                 page,
@@ -342,7 +360,11 @@ impl<'a> Renderer<'a> {
             "404.html",
             Vec::new(),
         );
-        let html = t.render("404.html", &self.site_value, &PlainPage { page })?;
+        let html = t.render(
+            PageKind::NotFound.template(),
+            &self.site_value,
+            &PlainPage { page },
+        )?;
         Ok(Page {
             path: "404.html".into(),
             content: html.into_bytes(),
@@ -359,7 +381,7 @@ impl<'a> Renderer<'a> {
         aliases
             .into_par_iter()
             .map(|(e, alias)| {
-                let from = site::normalize_site_path(alias);
+                let from = urls::normalize_site_path(alias);
                 let target = self.url(&format!("{}/", e.id));
                 let page = self.meta(
                     e.title.clone(),
@@ -368,7 +390,7 @@ impl<'a> Renderer<'a> {
                     Vec::new(),
                 );
                 let html = t.render(
-                    "redirect.html",
+                    PageKind::Redirect.template(),
                     &self.site_value,
                     &RedirectPage { page, target },
                 );
@@ -415,7 +437,11 @@ impl<'a> Renderer<'a> {
                 lastmod: Some(e.updated.to_string()),
             });
         }
-        let xml = t.render("sitemap.xml", &self.site_value, &SitemapPage { urls })?;
+        let xml = t.render(
+            PageKind::Sitemap.template(),
+            &self.site_value,
+            &SitemapPage { urls },
+        )?;
         Ok(Page {
             path: "sitemap.xml".into(),
             content: xml.into_bytes(),
@@ -441,7 +467,7 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         let xml = t.render(
-            "atom.xml",
+            PageKind::Feed.template(),
             &self.site_value,
             &FeedPage {
                 feed_url: self.absolute(&self.url("atom.xml")),
@@ -465,7 +491,11 @@ impl<'a> Renderer<'a> {
 
     pub(super) fn robots(&self, t: &TemplateSet) -> Result<Page, Diagnostic> {
         let page = self.meta(String::new(), String::new(), "sitemap.xml", Vec::new());
-        let txt = t.render("robots.txt", &self.site_value, &PlainPage { page })?;
+        let txt = t.render(
+            PageKind::Robots.template(),
+            &self.site_value,
+            &PlainPage { page },
+        )?;
         Ok(Page {
             path: "robots.txt".into(),
             content: txt.into_bytes(),

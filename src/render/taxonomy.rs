@@ -3,6 +3,7 @@
 
 use crate::entry::Entry;
 use crate::markdown;
+use crate::urls::prefix;
 
 /// A category: the name shown and its slug in `/category/<slug>/`.
 pub(super) fn category_slug(name: &str) -> String {
@@ -30,10 +31,10 @@ impl Taxonomy {
     /// The first segment of its pages' URLs.
     pub fn prefix(self) -> &'static str {
         match self {
-            Taxonomy::Category => "category",
-            Taxonomy::Code => "code",
-            Taxonomy::Kind => "kind",
-            Taxonomy::Tag => "tag",
+            Taxonomy::Category => prefix::CATEGORY,
+            Taxonomy::Code => prefix::CODE,
+            Taxonomy::Kind => prefix::KIND,
+            Taxonomy::Tag => prefix::TAG,
         }
     }
 

@@ -170,7 +170,7 @@ impl TemplateSet {
                 let Some((shown, src)) = self.sources.get(name) else {
                     continue;
                 };
-                let at = byte_at_line_col(src, line_no, col);
+                let at = crate::diagnostic::byte_at(src, line_no, col);
                 let word = src[at..]
                     .find(|c: char| c.is_whitespace() || c == '}' || c == '(')
                     .unwrap_or(0);
@@ -207,20 +207,4 @@ impl TemplateSet {
             ),
         }
     }
-}
-
-/// The byte offset of a 1-based line and column (in characters).
-fn byte_at_line_col(src: &str, line: usize, col: usize) -> usize {
-    let start: usize = src
-        .split_inclusive('\n')
-        .take(line.saturating_sub(1))
-        .map(str::len)
-        .sum();
-    let start = start.min(src.len());
-    start
-        + src[start..]
-            .chars()
-            .take(col.saturating_sub(1))
-            .map(char::len_utf8)
-            .sum::<usize>()
 }

@@ -15,9 +15,11 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
+pub mod rebuild;
+
 use crate::diagnostic;
-use crate::rebuild::{Change, Rebuild};
 use crate::site::LoadOptions;
+use rebuild::{Change, Rebuild};
 
 /// How `serve` runs.
 #[derive(Debug, Clone)]

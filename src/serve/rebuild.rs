@@ -18,10 +18,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::config::Project;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{self, Diagnostic, Severity, has_errors};
 use crate::entry::Entry;
-use crate::render::{self, Page};
-use crate::site::{LoadOptions, ParseCache, Site};
+use crate::render::{self, Page, PageKind, Selection};
+use crate::site::{self, LoadOptions, ParseCache, Parser, Site, Stamp};
+use crate::timing::timing;
 
 /// What an update did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,7 +60,7 @@ pub struct Rebuild {
     generation: u64,
     /// Modification time and size of every site file, so that events which change nothing
     /// (a file read, touched to the same content by a tool) cause no rebuild.
-    stamps: HashMap<PathBuf, Option<(Option<std::time::SystemTime>, u64)>>,
+    stamps: HashMap<PathBuf, Option<Stamp>>,
 }
 
 impl Rebuild {
@@ -90,11 +91,11 @@ impl Rebuild {
                 .filter_map(Result::ok)
             {
                 r.stamps
-                    .insert(item.path().to_path_buf(), stamp(item.path()));
+                    .insert(item.path().to_path_buf(), Stamp::of(item.path()));
             }
         }
         r.stamps
-            .insert(r.project.config_file(), stamp(&r.project.config_file()));
+            .insert(r.project.config_file(), Stamp::of(&r.project.config_file()));
         r.full();
         r
     }
@@ -115,7 +116,7 @@ impl Rebuild {
                     || p.extension().is_some_and(|e| e == "md")
                     || p.ends_with("_section.yaml")
             };
-            let now = stamp(p);
+            let now = Stamp::of(p);
             let before = self.stamps.insert(p.clone(), now);
             if wanted && before != Some(now) {
                 out.push(p);
@@ -126,9 +127,7 @@ impl Rebuild {
 
     /// True when the last attempt had errors (the pages are from an earlier one).
     pub fn failed(&self) -> bool {
-        self.diagnostics
-            .iter()
-            .any(|d| d.severity() == Severity::Error)
+        has_errors(&self.diagnostics)
     }
 
     /// Renders the whole site again (reusing unchanged parses).
@@ -204,15 +203,14 @@ impl Rebuild {
         let started = std::time::Instant::now();
         let changed: Vec<PathBuf> = relevant.iter().map(|p| (*p).clone()).collect();
         if let Some(change) = self.quick(&changed) {
-            crate::timing("serve: quick path", started);
+            timing("serve: quick path", started);
             ready(&change, &self.pages);
             return change;
         }
-        let (site, diagnostics) =
-            crate::site::load_cached(&self.project, &self.load, &mut self.cache);
-        crate::timing("serve: load with cached parses", started);
+        let (site, diagnostics) = site::load_cached(&self.project, &self.load, &mut self.cache);
+        timing("serve: load with cached parses", started);
         let mut diagnostics = diagnostics;
-        crate::diagnostic::sort(&mut diagnostics);
+        diagnostic::sort(&mut diagnostics);
         self.diagnostics = diagnostics;
         let Some(site) = site.filter(|_| !self.failed()) else {
             ready(&Change::Failed, &self.pages);
@@ -237,7 +235,7 @@ impl Rebuild {
         match self.entries_only(&site, &ids) {
             Ok(paths) => {
                 let change = Change::Pages(paths);
-                crate::timing("serve: render the changed pages", started);
+                timing("serve: render the changed pages", started);
                 ready(&change, &self.pages);
                 // The search index is brought up to date by `refresh_search`, when the
                 // changes pause (it takes longer than the page).
@@ -263,29 +261,22 @@ impl Rebuild {
         }
         let mut site = self.last_site.clone()?;
         let today = self.load.today.unwrap_or_else(crate::entry::today);
-        let no_defaults = crate::entry::Defaults::default();
         let mut ids = Vec::new();
         let mut warnings = Vec::new();
         let mut parsed_files = Vec::new();
-        let base_path = site.config.base_path();
+        let parser = Parser::new(&self.project, &site.config, &site.defaults, today);
         for path in changed {
             let id = self.files.get(path)?.clone();
             let at = site.entries.binary_search_by(|e| e.id.cmp(&id)).ok()?;
             let old = site.entries[at].clone();
             let (_, slug) = id.split_once('/')?;
-            let cx = crate::entry::ParseContext {
-                defaults: site.defaults.get(&old.tool).unwrap_or(&no_defaults),
-                today,
-                stale_after_days: site.config.stale_after_days,
-                base_path: &base_path,
-            };
-            let stamp = crate::site::stamp(path)?;
-            let parsed = crate::site::parse_file(&self.project, path, (&old.tool, slug), &cx);
-            let entry = parsed.0.clone()?;
+            let stamp = Stamp::of(path)?;
+            let parsed = parser.parse(path, &old.tool, slug);
+            let entry = parsed.entry.clone()?;
             if self.shown.get(&id) != Some(&shown_hash(&entry)) || entry.headings != old.headings {
                 return None;
             }
-            warnings.extend(parsed.2.iter().cloned());
+            warnings.extend(parsed.diagnostics.iter().cloned());
             parsed_files.push((path.clone(), stamp, parsed));
             site.entries[at] = entry;
             ids.push(id);
@@ -298,11 +289,11 @@ impl Rebuild {
             .cloned()
             .collect();
         diagnostics.extend(warnings);
-        diagnostics.extend(crate::site::check_links_of(&site, &ids));
-        if diagnostics.iter().any(|d| d.severity() == Severity::Error) {
+        diagnostics.extend(site::check_links_of(&site, &ids));
+        if has_errors(&diagnostics) {
             return None;
         }
-        crate::diagnostic::sort(&mut diagnostics);
+        diagnostic::sort(&mut diagnostics);
         let rendered = self.entries_only(&site, &ids).ok()?;
         for (path, stamp, parsed) in parsed_files {
             self.cache.put(path, stamp, parsed);
@@ -313,46 +304,25 @@ impl Rebuild {
         Some(Change::Pages(rendered))
     }
 
-    /// A change to templates that one kind of page uses (entry.html, list.html, home.html,
-    /// search.html, sitemap.xml, atom.xml) renders the pages of that kind. base.html, partials
-    /// and the rest render the whole site. `None`: not a templates-only change.
+    /// A change to templates that one kind of page uses ([`PageKind::template`]) renders the
+    /// pages of those kinds. `base.html`, partials and the rest render the whole site. `None`:
+    /// not a templates-only change.
     fn templates_only(&mut self, changed: &[&PathBuf]) -> Option<Change> {
         let templates = self.project.templates_dir();
-        let names: Vec<String> = changed
+        let kinds: Vec<PageKind> = changed
             .iter()
             .map(|p| {
-                p.strip_prefix(&templates)
-                    .ok()
-                    .map(|n| n.to_string_lossy().into_owned())
+                let name = p.strip_prefix(&templates).ok()?.to_string_lossy();
+                PageKind::of_template(&name)
             })
             .collect::<Option<Vec<_>>>()?;
-        let kinds = [
-            "entry.html",
-            "list.html",
-            "home.html",
-            "search.html",
-            "sitemap.xml",
-            "atom.xml",
-        ];
-        if names.iter().any(|n| !kinds.contains(&n.as_str())) || self.failed() {
+        if self.failed() {
             return None;
         }
         let site = self.last_site.clone()?;
-        let ids: Vec<String> = if names.iter().any(|n| n == "entry.html") {
-            site.entries.iter().map(|e| e.id.clone()).collect()
-        } else {
-            Vec::new()
-        };
-        let lists: std::collections::HashSet<String> = if names.iter().any(|n| n == "list.html") {
-            site.entries
-                .iter()
-                .flat_map(|e| render::list_paths_of(e))
-                .collect()
-        } else {
-            std::collections::HashSet::new()
-        };
+        let selection = Selection::every_page_of(&site, &kinds);
         let assets = self.assets().ok()?;
-        match render::render_selected(&site, &templates, &assets, &ids, &lists) {
+        match render::render_selected(&site, &templates, &assets, &selection) {
             Ok(pages) => {
                 self.diagnostics.retain(|d| d.severity() != Severity::Error);
                 Some(Change::Pages(self.insert(pages)))
@@ -425,14 +395,14 @@ impl Rebuild {
             })
             .collect();
         let assets = self.assets().ok()?;
-        let pages = render::render_selected(
-            &site,
-            &self.project.templates_dir(),
-            &assets,
-            &render_ids,
-            &lists,
-        )
-        .ok()?;
+        let selection = Selection {
+            ids: render_ids,
+            lists,
+            kinds: PageKind::SHOW_EVERY_ENTRY.to_vec(),
+        };
+        let pages =
+            render::render_selected(&site, &self.project.templates_dir(), &assets, &selection)
+                .ok()?;
         let paths = self.insert(pages);
         self.remember(&site);
         self.stale_search = Some(site.clone());
@@ -457,11 +427,6 @@ impl Rebuild {
         let assets = self.assets()?;
         let pages = render::render_entries(site, &self.project.templates_dir(), &assets, ids)?;
         Ok(self.insert(pages))
-    }
-
-    /// True when pages were re-rendered but the search index not yet.
-    pub fn search_is_stale(&self) -> bool {
-        self.stale_search.is_some()
     }
 
     /// Rebuilds the search index after entry-only changes; the pages then equal a full build.
@@ -502,16 +467,12 @@ impl Rebuild {
 
 /// True for the files a site is made of: site.yaml and what is under content/, templates/ and
 /// static/ (editors' backup and swap files excluded).
-pub fn is_site_file(project: &Project, path: &Path) -> bool {
+fn is_site_file(project: &Project, path: &Path) -> bool {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy())
         .unwrap_or_default();
-    if name.starts_with('.')
-        || name.ends_with('~')
-        || name.starts_with('#')
-        || name.ends_with(".swp")
-    {
+    if site::is_hidden(&name) || name.ends_with(".swp") {
         return false;
     }
     path == project.config_file()
@@ -524,15 +485,18 @@ pub fn is_site_file(project: &Project, path: &Path) -> bool {
         .any(|dir| path.starts_with(dir))
 }
 
-fn stamp(path: &Path) -> Option<(Option<std::time::SystemTime>, u64)> {
-    let meta = std::fs::metadata(path).ok()?;
-    Some((meta.modified().ok(), meta.len()))
-}
-
 /// A hash of what pages other than an entry's own show of it.
 fn shown_hash(e: &Entry) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    (&e.id, &e.title, &e.summary, &e.signature, &e.code, e.kind).hash(&mut h);
+    (
+        &e.id,
+        &e.title,
+        &e.summary,
+        &e.signature.value,
+        &e.code,
+        e.kind,
+    )
+        .hash(&mut h);
     (
         &e.tool,
         &e.category,

@@ -1,0 +1,383 @@
+//! Raw fields → validated [`Fields`], collecting every problem with its place in the file.
+//!
+//! Each front-matter field is checked by one rule here (a method named in `fields.rs`); the
+//! prose it reads is noted for the quality warnings (`quality.rs`) and the links in it for the
+//! whole-site checks.
+
+use std::ops::Range;
+use std::path::Path;
+
+use jiff::civil::Date;
+use serde_saphyr::Spanned;
+
+use super::fields::{FIELDS, required_fields};
+use super::front_matter::{RawFaq, RawSource};
+use super::section::Defaults;
+use super::{Faq, Located, Source};
+use crate::diagnostic::{Diagnostic, LineIndex, Problem, did_you_mean};
+use crate::markdown;
+use crate::urls::check_external_url;
+use crate::yaml::{key_range, range_of};
+
+/// A piece of prose an author wrote and where it starts, for the quality warnings.
+pub(super) struct Prose {
+    pub(super) field: &'static str,
+    pub(super) text: String,
+    pub(super) start: usize,
+}
+
+/// Validates raw fields, collecting every problem with its place in `text`.
+pub(super) struct Validator<'a> {
+    pub(super) path: &'a Path,
+    pub(super) text: &'a str,
+    pub(super) index: LineIndex<'a>,
+    pub(super) offset: usize,
+    pub(super) problems: Vec<Diagnostic>,
+    pub(super) today: Date,
+    pub(super) prose: Vec<Prose>,
+    /// Where this file sets `updated`, for the stale warning.
+    pub(super) updated_at: Option<Range<usize>>,
+}
+
+impl<'a> Validator<'a> {
+    pub(super) fn new(path: &'a Path, text: &'a str, offset: usize, today: Date) -> Self {
+        Validator {
+            path,
+            text,
+            index: LineIndex::new(text),
+            offset,
+            problems: Vec::new(),
+            today,
+            prose: Vec::new(),
+            updated_at: None,
+        }
+    }
+
+    /// The keys as written: unknown ones (with a did-you-mean), and the required fields that
+    /// neither they nor the tool folder's defaults set, reported at the mapping.
+    pub(super) fn keys(&mut self, keys: &[Spanned<String>], defaults: &Defaults) {
+        for key in keys {
+            if !FIELDS.contains(&key.value.as_str()) {
+                let range = key_range(key, self.text, self.offset);
+                self.problems.push(self.diag_at(
+                    Problem::UnknownField {
+                        field: key.value.clone(),
+                        suggestion: did_you_mean(&key.value, FIELDS),
+                    },
+                    range,
+                ));
+            }
+        }
+        for field in required_fields() {
+            let present =
+                keys.iter().any(|k| k.value == field) || defaults.keys.iter().any(|k| k == field);
+            // A misspelt key already says "did you mean `field`?": once is enough.
+            let misspelt = keys.iter().any(|k| {
+                !FIELDS.contains(&k.value.as_str())
+                    && did_you_mean(&k.value, FIELDS).as_deref() == Some(field)
+            });
+            if !present && !misspelt && !defaults.failed {
+                // Point at the mapping: its first key, or the opening fence when it is empty.
+                let at = keys
+                    .first()
+                    .map_or(0..3, |k| key_range(k, self.text, self.offset));
+                self.problems.push(self.diag_at(
+                    Problem::MissingField {
+                        field: field.into(),
+                    },
+                    at,
+                ));
+            }
+        }
+    }
+
+    fn range<T>(&self, at: &Spanned<T>) -> Range<usize> {
+        range_of(at, self.text, self.offset)
+    }
+
+    pub(super) fn diag_at(&self, problem: Problem, range: Range<usize>) -> Diagnostic {
+        Diagnostic::new(problem, self.path, Some(self.index.location(range)))
+    }
+
+    pub(super) fn report<T>(&mut self, problem: Problem, at: &Spanned<T>) {
+        let range = self.range(at);
+        self.problems.push(self.diag_at(problem, range));
+    }
+
+    fn located(&self, s: &Spanned<String>) -> Located<String> {
+        Located {
+            value: s.value.trim().to_string(),
+            location: self.index.location(self.range(s)),
+        }
+    }
+
+    /// A string that must not be empty when it is set.
+    pub(super) fn string(
+        &mut self,
+        field: &'static str,
+        value: Option<Spanned<String>>,
+    ) -> Option<String> {
+        let s = value?;
+        if s.value.trim().is_empty() {
+            self.report(
+                Problem::EmptyValue {
+                    field: field.into(),
+                },
+                &s,
+            );
+            return None;
+        }
+        self.note_prose(field, &s);
+        Some(s.value.trim().to_string())
+    }
+
+    fn note_prose(&mut self, field: &'static str, s: &Spanned<String>) {
+        let start = self.range(s).start;
+        self.prose.push(Prose {
+            field,
+            text: s.value.clone(),
+            start,
+        });
+    }
+
+    pub(super) fn strings(
+        &mut self,
+        field: &'static str,
+        values: Option<Vec<Spanned<String>>>,
+    ) -> Option<Vec<String>> {
+        let values = values?;
+        let mut out = Vec::with_capacity(values.len());
+        for s in values {
+            if let Some(v) = self.string(field, Some(s)) {
+                out.push(v);
+            }
+        }
+        Some(out)
+    }
+
+    /// A required list: when set, it must hold at least one item.
+    pub(super) fn required_list(
+        &mut self,
+        field: &'static str,
+        values: Option<Spanned<Vec<Spanned<String>>>>,
+    ) -> Option<Vec<String>> {
+        let list = values?;
+        if list.value.is_empty() {
+            self.report(
+                Problem::EmptyValue {
+                    field: field.into(),
+                },
+                &list,
+            );
+            return None;
+        }
+        self.strings(field, Some(list.value))
+    }
+
+    /// A non-empty text with where it is written (the signature: duplicates are reported there).
+    pub(super) fn located_string(
+        &mut self,
+        field: &'static str,
+        value: Option<Spanned<String>>,
+    ) -> Option<Located<String>> {
+        let s = value?;
+        let location = self.index.location(self.range(&s));
+        self.string(field, Some(s))
+            .map(|value| Located { value, location })
+    }
+
+    /// A text that may be left empty (then it counts as not set).
+    pub(super) fn optional_string(
+        &mut self,
+        field: &'static str,
+        value: Option<Spanned<String>>,
+    ) -> Option<String> {
+        let s = value?;
+        self.note_prose(field, &s);
+        Some(s.value.trim().to_string()).filter(|s| !s.is_empty())
+    }
+
+    /// A value serde has already checked (an enum, a boolean).
+    pub(super) fn value<T>(
+        &mut self,
+        _field: &'static str,
+        value: Option<Spanned<T>>,
+    ) -> Option<T> {
+        value.map(|v| v.value)
+    }
+
+    /// Paths or ids, checked against the whole site later, with where each is written.
+    pub(super) fn located_list(
+        &mut self,
+        _field: &'static str,
+        values: Option<Vec<Spanned<String>>>,
+    ) -> Option<Vec<Located<String>>> {
+        values.map(|list| list.iter().map(|s| self.located(s)).collect())
+    }
+
+    /// A date field (`updated`): remembered for the stale warning, then checked.
+    pub(super) fn date(
+        &mut self,
+        field: &'static str,
+        value: Option<Spanned<String>>,
+    ) -> Option<Date> {
+        let value = value?;
+        self.updated_at = Some(self.range(&value));
+        self.checked_date(field, &value)
+    }
+
+    /// A `YYYY-MM-DD` date, not in the future.
+    fn checked_date(&mut self, field: &str, value: &Spanned<String>) -> Option<Date> {
+        match value.value.trim().parse::<Date>() {
+            Ok(date) if date > self.today => {
+                self.report(
+                    Problem::FutureDate {
+                        field: field.into(),
+                        date: date.to_string(),
+                        today: self.today.to_string(),
+                    },
+                    value,
+                );
+                Some(date)
+            }
+            Ok(date) => Some(date),
+            Err(e) => {
+                let detail = e.to_string();
+                let detail = detail.rsplit(": ").next().unwrap_or(&detail).to_string();
+                self.report(
+                    Problem::BadDate {
+                        value: value.value.clone(),
+                        detail,
+                    },
+                    value,
+                );
+                None
+            }
+        }
+    }
+
+    /// Questions and answers, each a non-empty text.
+    pub(super) fn faq(
+        &mut self,
+        _field: &'static str,
+        items: Option<Vec<Spanned<RawFaq>>>,
+    ) -> Option<Vec<Faq>> {
+        let items = items?;
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            let q = self.string("faq.q", Some(item.value.q));
+            let a = self.string("faq.a", Some(item.value.a));
+            if let (Some(q), Some(a)) = (q, a) {
+                out.push(Faq { q, a });
+            }
+        }
+        Some(out)
+    }
+
+    /// The sources: at least one, each with an http(s) URL, a title and an evidence note.
+    pub(super) fn sources(
+        &mut self,
+        field: &'static str,
+        list: Option<Spanned<Vec<Spanned<RawSource>>>>,
+    ) -> Option<Vec<Source>> {
+        let list = list?;
+        if list.value.is_empty() {
+            self.report(
+                Problem::EmptyValue {
+                    field: field.into(),
+                },
+                &list,
+            );
+        }
+        let mut out = Vec::new();
+        for item in list.value {
+            let item_range = self.range(&item);
+            let s = item.value;
+            if let Err(detail) = check_external_url(&s.url.value) {
+                self.report(
+                    Problem::BadUrl {
+                        url: s.url.value.clone(),
+                        detail,
+                    },
+                    &s.url,
+                );
+            }
+            let note = match s.note {
+                Some(n) if !n.value.trim().is_empty() => {
+                    self.note_prose("sources.note", &n);
+                    n.value.trim().to_string()
+                }
+                Some(n) => {
+                    self.report(Problem::MissingSourceNote, &n);
+                    String::new()
+                }
+                None => {
+                    self.problems
+                        .push(self.diag_at(Problem::MissingSourceNote, item_range));
+                    String::new()
+                }
+            };
+            let checked = s
+                .checked
+                .as_ref()
+                .and_then(|c| self.checked_date("checked", c));
+            out.push(Source {
+                url: s.url.value.trim().to_string(),
+                title: self
+                    .string("sources.title", Some(s.title))
+                    .unwrap_or_default(),
+                note,
+                checked,
+            });
+        }
+        Some(out)
+    }
+
+    /// Every Markdown link the author wrote, with its place: in the inline fields, and in the
+    /// body (`body`: found when it was rendered, its ranges `body_offset` into the file).
+    pub(super) fn links(
+        &self,
+        body: &[(String, Range<usize>)],
+        body_offset: usize,
+    ) -> Vec<Located<String>> {
+        let mut out = Vec::new();
+        let fields = self
+            .prose
+            .iter()
+            .filter(|p| !matches!(p.field, "code" | "body"))
+            .flat_map(|p| {
+                markdown::links(&p.text)
+                    .into_iter()
+                    .map(move |(url, range)| (Some(p), url, range))
+            });
+        let body = body
+            .iter()
+            .map(|(url, range)| (None, url.clone(), range.clone()));
+        for (field, url, range) in fields.chain(body) {
+            // External links need no check beyond their scheme, which is allowed.
+            let lower = url.trim_start().get(..8).unwrap_or("").to_ascii_lowercase();
+            if lower.starts_with("https://") || lower.starts_with("http://") {
+                continue;
+            }
+            let at = match field {
+                // The body is the file's own text.
+                None => body_offset + range.start..body_offset + range.end,
+                // Inline fields may be quoted or folded in the file: find the link's own text.
+                Some(p) => {
+                    let written = &p.text[range.clone()];
+                    self.text
+                        .get(p.start..)
+                        .and_then(|rest| rest.find(written))
+                        .map_or(p.start..p.start + 1, |i| {
+                            p.start + i..p.start + i + written.len()
+                        })
+                }
+            };
+            out.push(Located {
+                value: url,
+                location: self.index.location(at),
+            });
+        }
+        out
+    }
+}

@@ -1,0 +1,164 @@
+//! `content/` → the files a site is made of: each tool folder's `_section.yaml` and its entry
+//! files, sorted by name, with the problems of names and places (a bad file name, an entry
+//! outside a tool folder, a tool folder without `_section.yaml`).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::config::Project;
+use crate::diagnostic::{Diagnostic, Problem};
+use crate::markdown;
+use crate::urls::is_valid_name;
+
+/// A tool folder's `_section.yaml`.
+pub struct SectionFile {
+    pub tool: String,
+    pub path: PathBuf,
+}
+
+/// An entry file: `content/<tool>/<slug>.md`.
+pub struct EntryFile {
+    pub tool: String,
+    pub slug: String,
+    pub path: PathBuf,
+}
+
+impl EntryFile {
+    /// The entry's id, `<tool>/<slug>`.
+    pub fn id(&self) -> String {
+        format!("{}/{}", self.tool, self.slug)
+    }
+}
+
+/// The files under content/, sorted, and the problems with their names and places.
+pub struct Files {
+    pub sections: Vec<SectionFile>,
+    pub entries: Vec<EntryFile>,
+    pub problems: Vec<Diagnostic>,
+}
+
+/// Walks `content/`, skipping hidden files and editors' backups.
+pub fn discover(project: &Project) -> Files {
+    let content = project.content_dir();
+    let mut files = Files {
+        sections: Vec::new(),
+        entries: Vec::new(),
+        problems: Vec::new(),
+    };
+    // Tool folder → whether it has a `_section.yaml`.
+    let mut tool_dirs: BTreeMap<String, bool> = BTreeMap::new();
+    let walker = walkdir::WalkDir::new(&content)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !is_hidden(e.file_name().to_string_lossy().as_ref()) || e.depth() == 0);
+    for item in walker {
+        match item {
+            Ok(item) => files.add(project, &item, &mut tool_dirs),
+            Err(e) => {
+                let path = e.path().map_or_else(|| content.clone(), Path::to_path_buf);
+                let detail = if e.loop_ancestor().is_some() {
+                    "symbolic link loop".to_string()
+                } else {
+                    e.to_string()
+                };
+                files.problems.push(Diagnostic::new(
+                    Problem::Io { detail },
+                    project.relative(&path),
+                    None,
+                ));
+            }
+        }
+    }
+    for (tool, has_section) in tool_dirs {
+        let has_entries = files.entries.iter().any(|f| f.tool == tool);
+        if !has_section && has_entries {
+            files.problems.push(Diagnostic::new(
+                Problem::MissingSectionFile { tool: tool.clone() },
+                project.relative(&content.join(&tool)),
+                None,
+            ));
+        }
+    }
+    files
+}
+
+impl Files {
+    /// Files one item of the walk: a tool folder, a section file, an entry, or nothing.
+    fn add(
+        &mut self,
+        project: &Project,
+        item: &walkdir::DirEntry,
+        tool_dirs: &mut BTreeMap<String, bool>,
+    ) {
+        let rel = item
+            .path()
+            .strip_prefix(project.content_dir())
+            .unwrap_or(item.path())
+            .to_path_buf();
+        let parts: Vec<String> = rel
+            .iter()
+            .map(|p| p.to_string_lossy().into_owned())
+            .collect();
+        let name = item.file_name().to_string_lossy().into_owned();
+        if item.file_type().is_dir() {
+            if item.depth() == 1 {
+                check_name(project, item.path(), &name, &mut self.problems);
+                tool_dirs.entry(name).or_insert(false);
+            }
+            return;
+        }
+        if parts.len() == 2 && name == "_section.yaml" {
+            tool_dirs.insert(parts[0].clone(), true);
+            self.sections.push(SectionFile {
+                tool: parts[0].clone(),
+                path: item.path().to_path_buf(),
+            });
+            return;
+        }
+        let Some(stem) = name.strip_suffix(".md") else {
+            return;
+        };
+        if parts.len() != 2 {
+            self.problems.push(Diagnostic::new(
+                Problem::OutsideToolFolder,
+                project.relative(item.path()),
+                None,
+            ));
+            return;
+        }
+        if check_name(project, item.path(), stem, &mut self.problems) && is_valid_name(&parts[0]) {
+            self.entries.push(EntryFile {
+                tool: parts[0].clone(),
+                slug: stem.to_string(),
+                path: item.path().to_path_buf(),
+            });
+        }
+    }
+}
+
+/// Editor backups and hidden files are not content.
+pub fn is_hidden(name: &str) -> bool {
+    name.starts_with('.') || name.ends_with('~') || name.starts_with('#')
+}
+
+/// True when the name is lowercase `a-z0-9-`; otherwise reports it with a fixed name.
+fn check_name(project: &Project, path: &Path, name: &str, problems: &mut Vec<Diagnostic>) -> bool {
+    let ok = is_valid_name(name);
+    if !ok {
+        let ext = if path.extension().is_some_and(|e| e == "md") {
+            ".md"
+        } else {
+            ""
+        };
+        problems.push(Diagnostic::new(
+            Problem::BadFileName {
+                name: format!("{name}{ext}"),
+                suggestion: format!("{}{ext}", markdown::slugify(name)),
+            },
+            project.relative(path),
+            None,
+        ));
+    }
+    ok
+}

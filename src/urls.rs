@@ -1,0 +1,180 @@
+//! The site's URL scheme and reserved names, in one place that imports nothing from the project:
+//! which names may be URL segments, the fixed anchors of an entry page, the prefixes of the list
+//! pages, and how a link written in an entry resolves to another entry's page.
+//!
+//! `entry` (relinking `.md` links, heading ids), `site` (link and alias checks) and `render`
+//! (page paths) all read it, so the scheme cannot drift between checking and rendering.
+
+/// The anchor ids of an entry page's fixed sections after the body, in the reference page's
+/// order. Their titles are the renderer's (`render::entry_page`).
+pub const SECTION_IDS: [&str; 8] = [
+    "causes",
+    "quick-fixes",
+    "checks",
+    "steps",
+    "prevention",
+    "sources",
+    "related",
+    "faq",
+];
+
+/// Ids an entry page uses besides its sections: the facts box, the main region, the table of
+/// contents.
+const PAGE_IDS: [&str; 3] = ["facts", "main", "toc"];
+
+/// Ids reserved on every entry page (the facts box and the fixed sections): a body heading
+/// with one of these names gets another id.
+pub fn reserved_ids() -> Vec<String> {
+    SECTION_IDS
+        .iter()
+        .chain(&PAGE_IDS)
+        .map(|id| id.to_string())
+        .collect()
+}
+
+/// The first URL segment of each kind of list page (`/category/<slug>/`, ...).
+pub mod prefix {
+    pub const CATEGORY: &str = "category";
+    pub const CODE: &str = "code";
+    pub const KIND: &str = "kind";
+    pub const TAG: &str = "tag";
+    /// The search page (`/search/`), and the folder of the search index.
+    pub const SEARCH: &str = "search";
+}
+
+/// Top-level URL segments that are not tool folders: a link starting with one never names an
+/// entry.
+const NOT_TOOLS: [&str; 5] = [
+    prefix::CATEGORY,
+    prefix::CODE,
+    prefix::KIND,
+    prefix::TAG,
+    prefix::SEARCH,
+];
+
+/// True for a name that may be a tool folder, an entry's file stem or an id part: lowercase
+/// ASCII letters, digits and `-`, not empty.
+pub fn is_valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// Resolves an internal link written in an entry to `(entry id, anchor)`. Returns `None` for
+/// external links and links to other site paths (the home page, a tool page).
+pub fn resolve_link(from_id: &str, url: &str) -> Option<(String, Option<String>)> {
+    let url = url.trim();
+    if NOT_TOOLS.iter().any(|p| {
+        url.strip_prefix('/')
+            .and_then(|u| u.strip_prefix(p))
+            .is_some_and(|u| u.starts_with('/'))
+    }) {
+        return None;
+    }
+    if url.contains("://") || url.starts_with("mailto:") || url.starts_with('#') {
+        return None;
+    }
+    let (path, anchor) = match url.split_once('#') {
+        Some((p, a)) => (p, Some(a.to_string())),
+        None => (url, None),
+    };
+    let path = path.split('?').next().unwrap_or(path);
+    let id = if let Some(rest) = path.strip_prefix('/') {
+        let trimmed = rest.trim_end_matches('/').trim_end_matches("/index.html");
+        if trimmed.matches('/').count() != 1 {
+            return None;
+        }
+        trimmed.trim_end_matches(".md").to_string()
+    } else if path.ends_with(".md") {
+        // Relative to the entry's own file: `content/<tool>/<slug>.md`.
+        let tool = from_id.split('/').next().unwrap_or_default();
+        let mut parts = vec![tool.to_string()];
+        for seg in path.trim_end_matches(".md").split('/') {
+            match seg {
+                "." | "" => {}
+                ".." => {
+                    parts.pop();
+                }
+                s => parts.push(s.to_string()),
+            }
+        }
+        parts.join("/")
+    } else {
+        return None;
+    };
+    Some((id, anchor))
+}
+
+/// The root-relative URL of the page a link to an entry's file leads to (`../npm/x.md#why` →
+/// `/npm/x/#why`, from an entry of `from_id`); `None` for any other link, left as written.
+pub fn md_link_url(from_id: &str, url: &str) -> Option<String> {
+    if !url.contains(".md") {
+        return None;
+    }
+    let (id, anchor) = resolve_link(from_id, url)?;
+    Some(match anchor {
+        Some(a) => format!("/{id}/#{a}"),
+        None => format!("/{id}/"),
+    })
+}
+
+/// A source must be an absolute http(s) URL with a host.
+pub fn check_external_url(url: &str) -> Result<(), String> {
+    let url = url.trim();
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| "it must be an http(s) URL".to_string())?;
+    if rest.is_empty() || rest.starts_with('/') {
+        return Err("the URL has no host".into());
+    }
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("the URL contains spaces".into());
+    }
+    Ok(())
+}
+
+/// The path of a link, without its `#anchor` or `?query`.
+pub fn link_path(url: &str) -> &str {
+    url.split(['#', '?']).next().unwrap_or(url)
+}
+
+/// `/old/path` and `/old/path/index.html` both mean `/old/path/`.
+pub fn normalize_site_path(path: &str) -> String {
+    let p = path.trim().trim_end_matches("index.html").trim_matches('/');
+    if p.is_empty() {
+        "/".into()
+    } else {
+        format!("/{p}/")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_resolve_to_ids() {
+        let r = |u| resolve_link("claude-code/a", u);
+        assert_eq!(r("/claude-code/b/"), Some(("claude-code/b".into(), None)));
+        assert_eq!(
+            r("/claude-code/b/#faq"),
+            Some(("claude-code/b".into(), Some("faq".into())))
+        );
+        assert_eq!(r("b.md"), Some(("claude-code/b".into(), None)));
+        assert_eq!(r("../x/y.md#z"), Some(("x/y".into(), Some("z".into()))));
+        assert_eq!(r("https://example.com/a/b/"), None);
+        assert_eq!(r("/claude-code/"), None);
+        assert_eq!(r("/code/401/"), None);
+    }
+
+    #[test]
+    fn names_are_lowercase_ascii_words() {
+        assert!(is_valid_name("claude-code"));
+        assert!(is_valid_name("401-oauth"));
+        assert!(!is_valid_name(""));
+        assert!(!is_valid_name("Bad Name"));
+        assert!(!is_valid_name("über"));
+    }
+}

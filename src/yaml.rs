@@ -1,0 +1,146 @@
+//! serde-saphyr's errors and positions → diagnostics in the *file*.
+//!
+//! Front matter, `_section.yaml` and `site.yaml` are all read with serde-saphyr. Its errors are
+//! translated here into [`Problem`]s (library internals never reach the reader) and its
+//! positions, counted in the YAML text, are shifted to the file that holds it.
+
+use std::ops::Range;
+use std::path::Path;
+
+use serde_saphyr::Spanned;
+
+use crate::diagnostic::{Diagnostic, Location, Problem, byte_at, did_you_mean};
+
+/// Turns a serde-saphyr error into a diagnostic positioned in the file (`offset` is where the YAML
+/// starts in `text`).
+pub fn yaml_error(
+    error: &serde_saphyr::Error,
+    path: &Path,
+    text: &str,
+    offset: usize,
+) -> Diagnostic {
+    use serde_saphyr::Error as E;
+    let error = error.without_snippet();
+    let problem = match error {
+        E::SerdeMissingField { field, .. } => Problem::MissingField {
+            field: (*field).to_string(),
+        },
+        E::SerdeUnknownField {
+            field, expected, ..
+        } => Problem::UnknownField {
+            field: field.clone(),
+            suggestion: did_you_mean(field, expected.iter().copied()),
+        },
+        E::DuplicateMappingKey { key, .. } => Problem::DuplicateKey {
+            key: key.clone().unwrap_or_default(),
+        },
+        E::SerdeUnknownVariant {
+            variant, expected, ..
+        } => Problem::InvalidValue {
+            detail: format!("`{variant}` is not one of {}", expected.join(", ")),
+            hint: match did_you_mean(variant, expected.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("use one of: {}", expected.join(", ")),
+            },
+        },
+        E::SerdeInvalidType {
+            unexpected,
+            expected,
+            ..
+        }
+        | E::SerdeInvalidValue {
+            unexpected,
+            expected,
+            ..
+        } => Problem::InvalidValue {
+            detail: format!("expected {expected}, found {unexpected}"),
+            hint: format!("write {expected} here"),
+        },
+        E::Budget { breach, .. } => Problem::ResourceLimit {
+            detail: describe_budget(&format!("{breach:?}")),
+        },
+        E::Unexpected { expected, .. } => Problem::InvalidValue {
+            detail: format!("expected {}", expected.trim_end_matches(" start")),
+            hint: "check the field's type in docs/authoring.md: a text, a list (`- item` lines) or a mapping".into(),
+        },
+        other => {
+            let detail = first_line_of_message(other);
+            if let Some(budget) = detail.strip_prefix("budget breached: ") {
+                Problem::ResourceLimit {
+                    detail: describe_budget(budget),
+                }
+            } else if detail.contains("recursion limit") {
+                Problem::ResourceLimit {
+                    detail: "nested too deeply".into(),
+                }
+            } else if detail.starts_with("invalid ") {
+                Problem::InvalidValue {
+                    hint: "check the value's type in the docs".into(),
+                    detail,
+                }
+            } else {
+                Problem::YamlSyntax { detail }
+            }
+        }
+    };
+    let location = error.location().map(|l| {
+        let start = offset + yaml_byte(text, offset, &l);
+        let len = l.span().byte_len().map_or(1, |n| n as usize).max(1);
+        Location::from_bytes(text, start..start + len)
+    });
+    Diagnostic::new(problem, path, location)
+}
+
+/// The error's own message, without serde-saphyr's positions (counted in the front matter, not
+/// the file; the diagnostic carries the file's) and snippet.
+fn first_line_of_message(error: &serde_saphyr::Error) -> String {
+    let full = error.to_string();
+    let line = full.lines().next().unwrap_or_default();
+    let line = line.strip_prefix("error: ").unwrap_or(line);
+    let line = match line.split_once(": ") {
+        Some((prefix, rest)) if prefix.starts_with("line ") => rest,
+        _ => line,
+    };
+    line.split(" at line ").next().unwrap_or(line).to_string()
+}
+
+/// A budget breach in words (serde-saphyr names them as Rust values).
+fn describe_budget(breach: &str) -> String {
+    let name = breach.split([' ', '{', '(']).next().unwrap_or(breach);
+    match name {
+        "Depth" => "nested deeper than 64 levels".into(),
+        "Nodes" => "more than 250,000 YAML values (an alias bomb?)".into(),
+        "Aliases" | "AliasAnchorRatio" => "too many alias expansions (an alias bomb?)".into(),
+        "Anchors" => "too many anchors".into(),
+        "Events" => "too many YAML events".into(),
+        "ScalarBytes" | "TotalScalarBytes" => "too much text in values".into(),
+        _ => format!("YAML limit exceeded ({name})"),
+    }
+}
+
+/// The byte offset within the YAML of a serde-saphyr location.
+fn yaml_byte(text: &str, offset: usize, l: &serde_saphyr::Location) -> usize {
+    if let Some(b) = l.span().byte_offset() {
+        return b as usize;
+    }
+    // Fall back to line and column (both 1-based; column in characters).
+    byte_at(&text[offset..], l.line() as usize, l.column() as usize)
+}
+
+/// Byte range of a spanned value in the file.
+pub fn range_of<T>(s: &Spanned<T>, text: &str, offset: usize) -> Range<usize> {
+    let l = &s.referenced;
+    let start = offset + yaml_byte(text, offset, l);
+    let len = l.span().byte_len().map_or(0, |n| n as usize);
+    start..start + len
+}
+
+/// Where a key is written: its own text, not its value.
+pub fn key_range(key: &Spanned<String>, text: &str, offset: usize) -> Range<usize> {
+    let start = range_of(key, text, offset).start;
+    let len = text
+        .get(start..)
+        .filter(|rest| rest.starts_with(key.value.as_str()))
+        .map_or(1, |_| key.value.len());
+    start..start + len
+}
