@@ -6,30 +6,43 @@
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+use serde_saphyr::Spanned;
 
-use crate::diagnostic::{Diagnostic, Problem};
-use crate::yaml::yaml_error;
+use crate::diagnostic::{Diagnostic, LineIndex, Problem};
+use crate::urls::{check_base_url, check_external_url};
+use crate::yaml::{forbidden_control, range_of, yaml_error};
 
 /// The site's settings, from `site.yaml`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     /// The site's name, in every page's `<title>` and header.
     pub title: String,
     /// One sentence, for the home page and its meta description.
-    #[serde(default)]
     pub description: String,
     /// The absolute URL the site is published at; may carry a path (`https://user.github.io/errors/`).
     pub base_url: String,
     /// `<html lang>`.
-    #[serde(default = "default_language")]
     pub language: String,
     /// A link template with `{path}` (the entry's path under the site root), for "Edit this page".
-    #[serde(default)]
     pub edit_url: Option<String>,
     /// Entries not updated in this many days get a warning.
-    #[serde(default = "default_stale_after_days")]
     pub stale_after_days: i64,
+}
+
+/// `site.yaml` as written, with the positions of the values that are checked after reading.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: Spanned<String>,
+    #[serde(default)]
+    description: Option<Spanned<String>>,
+    base_url: Spanned<String>,
+    #[serde(default)]
+    language: Option<Spanned<String>>,
+    #[serde(default)]
+    edit_url: Option<Spanned<String>>,
+    #[serde(default)]
+    stale_after_days: Option<Spanned<i64>>,
 }
 
 fn default_language() -> String {
@@ -62,32 +75,89 @@ impl Config {
         self.base_url.trim_end_matches('/').to_string()
     }
 
-    /// Parses `site.yaml`'s text; `path` is used for diagnostics only.
+    /// Parses `site.yaml`'s text; `path` is used for diagnostics only. Every problem is
+    /// reported, each at its value.
     pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
-        let config: Config =
-            serde_saphyr::from_str(text).map_err(|e| vec![yaml_error(&e, path, text, 0)])?;
-        let mut problems = Vec::new();
-        let base = &config.base_url;
-        if !(base.starts_with("https://") || base.starts_with("http://")) {
-            let at = text
-                .find(base.as_str())
-                .filter(|_| !base.is_empty())
-                .unwrap_or(0);
-            problems.push(Diagnostic::at(
-                Problem::BadUrl {
-                    url: base.clone(),
-                    detail: "`base_url` must be an absolute http(s) URL".into(),
-                },
-                path,
-                text,
-                at..at + base.len(),
-            ));
-        }
-        if problems.is_empty() {
-            Ok(config)
+        // An empty file (or one of comments only) is a mapping without its required keys.
+        let yaml = if crate::yaml::is_blank(text) {
+            "{}"
         } else {
-            Err(problems)
+            text
+        };
+        let raw: RawConfig = serde_saphyr::from_str(yaml).map_err(|e| {
+            if yaml == text {
+                vec![yaml_error(&e, path, text, 0)]
+            } else {
+                let missing = Problem::MissingField {
+                    field: "title".into(),
+                };
+                vec![Diagnostic::at(missing, path, text, 0..0)]
+            }
+        })?;
+        let index = LineIndex::new(text);
+        let mut problems = Vec::new();
+        let mut report = |problem: Problem, at: std::ops::Range<usize>| {
+            problems.push(Diagnostic::new(problem, path, Some(index.location(at))));
+        };
+        for (field, value) in [
+            ("title", Some(&raw.title)),
+            ("description", raw.description.as_ref()),
+            ("language", raw.language.as_ref()),
+        ] {
+            if let Some(v) = value
+                && let Some(c) = forbidden_control(&v.value)
+            {
+                let problem = Problem::ControlCharacter {
+                    field: field.into(),
+                    code: u32::from(c),
+                };
+                report(problem, range_of(v, text, 0));
+            }
         }
+        if let Err(detail) = check_base_url(&raw.base_url.value) {
+            report(
+                Problem::BadUrl {
+                    url: raw.base_url.value.clone(),
+                    detail: format!("`base_url` {detail}"),
+                },
+                range_of(&raw.base_url, text, 0),
+            );
+        }
+        if let Some(edit) = &raw.edit_url
+            && let Err(detail) = check_external_url(&edit.value)
+        {
+            report(
+                Problem::BadUrl {
+                    url: edit.value.clone(),
+                    detail: format!("`edit_url` must be an absolute http(s) URL: {detail}"),
+                },
+                range_of(edit, text, 0),
+            );
+        }
+        if let Some(days) = &raw.stale_after_days
+            && days.value < 1
+        {
+            report(
+                Problem::InvalidValue {
+                    detail: format!("`stale_after_days` is {}", days.value),
+                    hint: "write a number of days of 1 or more".into(),
+                },
+                range_of(days, text, 0),
+            );
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        Ok(Config {
+            title: raw.title.value,
+            description: raw.description.map(|d| d.value).unwrap_or_default(),
+            base_url: raw.base_url.value,
+            language: raw.language.map_or_else(default_language, |l| l.value),
+            edit_url: raw.edit_url.map(|e| e.value),
+            stale_after_days: raw
+                .stale_after_days
+                .map_or_else(default_stale_after_days, |d| d.value),
+        })
     }
 }
 
@@ -118,14 +188,53 @@ impl Project {
         path.strip_prefix(&self.root).unwrap_or(path).to_path_buf()
     }
 
+    /// True when `path`, with every symbolic link resolved, is inside the site's root.
+    pub fn contains(&self, path: &Path) -> bool {
+        match (self.root.canonicalize(), path.canonicalize()) {
+            (Ok(root), Ok(path)) => path.starts_with(root),
+            _ => false,
+        }
+    }
+
+    /// Reads a file of the site. Refuses, with the diagnostic to report at it, anything but a
+    /// regular file inside the root: a symbolic link out of the site would read another file
+    /// (and its diagnostics would show its text), a FIFO or device would block or never end.
+    pub fn read(&self, path: &Path) -> Result<Vec<u8>, Diagnostic> {
+        let shown = self.relative(path);
+        let refuse = |problem| Diagnostic::new(problem, shown.clone(), None);
+        let io = |e: std::io::Error| {
+            refuse(Problem::Io {
+                detail: e.to_string(),
+            })
+        };
+        let link = std::fs::symlink_metadata(path).map_err(io)?;
+        if link.file_type().is_symlink() && !self.contains(path) {
+            let target = std::fs::read_link(path).map_err(io)?;
+            return Err(refuse(Problem::OutsideSite {
+                target: target.display().to_string(),
+            }));
+        }
+        if !std::fs::metadata(path).map_err(io)?.is_file() {
+            return Err(refuse(Problem::NotAFile));
+        }
+        std::fs::read(path).map_err(io)
+    }
+
     /// Reads and parses `site.yaml`.
     pub fn load_config(&self) -> Result<Config, Vec<Diagnostic>> {
         let path = self.config_file();
         let shown = self.relative(&path);
-        let text = std::fs::read_to_string(&path).map_err(|e| {
+        let bytes = self.read(&path).map_err(|mut d| {
+            // Name the folder looked in: a wrong `--root` is the usual cause.
+            if let Problem::Io { detail } = &mut *d.problem {
+                *detail = format!("{}: {detail}", path.display());
+            }
+            vec![d]
+        })?;
+        let text = String::from_utf8(bytes).map_err(|_| {
             vec![Diagnostic::new(
                 Problem::Io {
-                    detail: format!("{}: {e}", path.display()),
+                    detail: format!("{}: stream did not contain valid UTF-8", path.display()),
                 },
                 shown.clone(),
                 None,

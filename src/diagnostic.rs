@@ -24,7 +24,7 @@ pub enum Severity {
 }
 
 /// Every diagnostic's stable code and name, in order. Codes are never reused or renumbered.
-pub const CODES: [(&str, &str); 29] = [
+pub const CODES: [(&str, &str); 34] = [
     ("E001", "missing-field"),
     ("E002", "unknown-field"),
     ("E003", "invalid-value"),
@@ -49,6 +49,11 @@ pub const CODES: [(&str, &str); 29] = [
     ("E022", "io-error"),
     ("E023", "resource-limit"),
     ("E024", "missing-source-note"),
+    ("E025", "outside-site"),
+    ("E026", "not-a-file"),
+    ("E027", "control-character"),
+    ("E028", "output-conflict"),
+    ("E029", "front-matter-closed-early"),
     ("W001", "summary-too-long"),
     ("W002", "stale-entry"),
     ("W003", "repeated-sentence"),
@@ -126,6 +131,18 @@ pub enum Problem {
     ResourceLimit { detail: String },
     #[error("source has no evidence `note`")]
     MissingSourceNote,
+    #[error("symbolic link leads outside the site (to `{target}`)")]
+    OutsideSite { target: String },
+    #[error("not a regular file (a FIFO, socket or device)")]
+    NotAFile,
+    #[error("`{field}` contains the control character U+{code:04X}")]
+    ControlCharacter { field: String, code: u32 },
+    #[error("two outputs need the path `{path}`: {detail}")]
+    OutputConflict { path: String, detail: String },
+    #[error(
+        "this `---` line closes the front matter, but fields follow it (`{field}` on line {line})"
+    )]
+    ClosedEarly { field: String, line: usize },
     #[error("summary is {chars} characters long (at most 160 read well in search results)")]
     SummaryTooLong { chars: usize },
     #[error("entry was last updated {days} days ago (stale after {limit})")]
@@ -172,11 +189,16 @@ impl Problem {
             Io { .. } => 21,
             ResourceLimit { .. } => 22,
             MissingSourceNote => 23,
-            SummaryTooLong { .. } => 24,
-            StaleEntry { .. } => 25,
-            RepeatedSentence { .. } => 26,
-            Placeholder { .. } => 27,
-            DuplicateSignature { .. } => 28,
+            OutsideSite { .. } => 24,
+            NotAFile => 25,
+            ControlCharacter { .. } => 26,
+            OutputConflict { .. } => 27,
+            ClosedEarly { .. } => 28,
+            SummaryTooLong { .. } => 29,
+            StaleEntry { .. } => 30,
+            RepeatedSentence { .. } => 31,
+            Placeholder { .. } => 32,
+            DuplicateSignature { .. } => 33,
         }
     }
 
@@ -205,7 +227,7 @@ impl Problem {
             EmptyValue { .. } => "fill it in, or remove the field if it is optional".into(),
             BadDate { .. } => "write dates as YYYY-MM-DD, e.g. `2026-11-20`".into(),
             FutureDate { .. } => "use the date the entry was actually written or checked".into(),
-            BadUrl { .. } => "use an absolute `https://` URL (links in Markdown may also be site paths such as `/claude-code/529-overloaded/`)".into(),
+            BadUrl { .. } => "use an absolute `https://` URL (links in Markdown may also be site paths such as `/claude-code/529-overloaded/`; an alias is a page path such as `/old/path/`)".into(),
             UrlCollision { .. } => "give each entry and alias its own URL".into(),
             UnknownRelated { suggestion: Some(s), .. } => format!("did you mean `{s}`?"),
             UnknownRelated { .. } => "use an entry id: the path under content/ without `.md`".into(),
@@ -223,6 +245,11 @@ impl Problem {
             Io { .. } => "check that the path exists and is readable".into(),
             ResourceLimit { .. } => "front matter holds short fields; move long text into the Markdown body".into(),
             MissingSourceNote => "add `note:` saying what this source shows".into(),
+            OutsideSite { .. } => "errdex reads nothing outside the site's folder: copy the file into the site, or point the link at a file inside it".into(),
+            NotAFile => "remove it: errdex reads only regular files and folders".into(),
+            ControlCharacter { .. } => "remove it: YAML escapes such as `\\x01` or `\\0` write characters that HTML and XML cannot hold".into(),
+            OutputConflict { .. } => "give the alias a path that no page, folder or static file of the site uses".into(),
+            ClosedEarly { .. } => "a line of only `---` ends the front matter: inside a `|` or `>` block, indent it like the rest of the block; elsewhere, remove it".into(),
             SummaryTooLong { .. } => "shorten the summary to one sentence of at most 160 characters".into(),
             StaleEntry { .. } => "re-check the sources and bump `updated`".into(),
             RepeatedSentence { .. } => "say it once; repeated text reads as filler".into(),

@@ -144,7 +144,106 @@ fn render_all(project: &Project, site: &Site) -> Result<Vec<Page>, Vec<Diagnosti
 }
 
 /// Every file of the site (static files, search index, pages), each handed to `emit` when ready.
+/// Every path is checked to stay inside the output folder before it is handed on, and the
+/// whole set to be writable as one folder tree (no path twice, no file where another path
+/// needs a folder), so that `check` fails exactly where `build` could not write.
 fn render_each(
+    project: &Project,
+    site: &Site,
+    emit: &(dyn Fn(Page) + Sync),
+) -> Result<usize, Vec<Diagnostic>> {
+    let paths = std::sync::Mutex::new(Vec::new());
+    let guarded = |page: Page| {
+        if let Ok(mut paths) = paths.lock() {
+            paths.push(page.path.clone());
+        }
+        if urls::is_safe_output_path(&page.path) {
+            emit(page);
+        }
+    };
+    let outside: Vec<Diagnostic> = [project.templates_dir(), project.static_dir()]
+        .into_iter()
+        .filter(|dir| dir.is_symlink() && !project.contains(dir))
+        .map(|dir| {
+            let target = std::fs::read_link(&dir).map(|t| t.display().to_string());
+            let problem = diagnostic::Problem::OutsideSite {
+                target: target.unwrap_or_default(),
+            };
+            Diagnostic::new(problem, project.relative(&dir), None)
+        })
+        .collect();
+    if !outside.is_empty() {
+        return Err(outside);
+    }
+    let count = render_unchecked(project, site, &guarded)?;
+    let problems = layout_problems(site, paths.into_inner().unwrap_or_default());
+    if problems.is_empty() {
+        Ok(count)
+    } else {
+        Err(problems)
+    }
+}
+
+/// The paths that cannot all be written into one folder: unsafe ones, duplicates, and files
+/// where another path needs a folder. Reported at the alias that made one of them, if any.
+fn layout_problems(site: &Site, mut paths: Vec<String>) -> Vec<Diagnostic> {
+    paths.sort_unstable();
+    let files: std::collections::HashSet<&str> = paths.iter().map(String::as_str).collect();
+    let mut conflicts: Vec<(String, String)> = Vec::new();
+    let aliases = alias_pages(site);
+    for pair in paths.windows(2) {
+        // An alias that takes another page's URL is already reported as such (E013).
+        if pair[0] == pair[1] && !aliases.contains_key(&pair[0]) {
+            conflicts.push((pair[0].clone(), "two files have this path".into()));
+        }
+    }
+    for path in &paths {
+        if !urls::is_safe_output_path(path) {
+            conflicts.push((path.clone(), "it would leave the output folder".into()));
+            continue;
+        }
+        for (i, _) in path.match_indices('/') {
+            if files.contains(&path[..i]) {
+                conflicts.push((
+                    path.clone(),
+                    format!("`{}` is a file, so it cannot be a folder", &path[..i]),
+                ));
+            }
+        }
+    }
+    conflicts.dedup();
+    conflicts
+        .into_iter()
+        .map(|(path, detail)| {
+            let problem = diagnostic::Problem::OutputConflict {
+                path: path.clone(),
+                detail,
+            };
+            match aliases.get(&path) {
+                Some((file, alias)) => {
+                    Diagnostic::new(problem, *file, Some(alias.location.clone()))
+                }
+                None => Diagnostic::new(problem, "static", None),
+            }
+        })
+        .collect()
+}
+
+/// The output path of every alias's redirect page, with the file and place it is written.
+fn alias_pages(site: &Site) -> std::collections::HashMap<String, (&Path, &entry::Located<String>)> {
+    site.entries
+        .iter()
+        .flat_map(|e| e.aliases.iter().map(move |a| (e, a)))
+        .filter_map(|(e, a)| {
+            let url = urls::check_alias(&a.value).ok()?;
+            let path = format!("{}index.html", url.trim_start_matches('/'));
+            Some((path, (e.path.as_path(), a)))
+        })
+        .collect()
+}
+
+/// [`render_each`] without the checks of the paths.
+fn render_unchecked(
     project: &Project,
     site: &Site,
     emit: &(dyn Fn(Page) + Sync),

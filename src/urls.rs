@@ -135,6 +135,109 @@ pub fn check_external_url(url: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The site's `base_url`: an absolute http(s) URL with a host, and a path under which every
+/// page and asset is addressed (so no query, fragment, `.` or `..` segment).
+pub fn check_base_url(url: &str) -> Result<(), String> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| "must be an absolute http(s) URL".to_string())?;
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("must not contain spaces".into());
+    }
+    if url.contains(['?', '#']) {
+        return Err(
+            "must not have a query (`?`) or a fragment (`#`): every page's URL is \
+             its path appended to it"
+                .into(),
+        );
+    }
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let host_ok = !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
+    if !host_ok {
+        return Err(format!(
+            "has no valid host (`{host}`): write it as `https://example.org/`"
+        ));
+    }
+    if path.split('/').any(|seg| seg == "." || seg == "..") {
+        return Err("must not have `.` or `..` path segments".into());
+    }
+    Ok(())
+}
+
+/// The longest alias errdex writes (in bytes), and the longest segment of one: file systems
+/// refuse names over 255 bytes, and the output folder's own path comes before it.
+const MAX_ALIAS_LEN: usize = 1024;
+const MAX_SEGMENT_LEN: usize = 200;
+
+/// An alias as the page path it redirects from (`/old/path` → `/old/path/`), or why it cannot
+/// be one: a site path of plain segments, each a folder of the output. Exactly what `build`
+/// writes: no `..` or `.` segment (nothing outside the output folder), no hidden folder, no
+/// query, fragment, percent-escape or backslash (a server would not map them to the folder),
+/// no file name as its last segment, no control character, bounded length.
+pub fn check_alias(alias: &str) -> Result<String, String> {
+    const FORM: &str = "an alias is a page path such as `/old/path/`";
+    let alias = alias.trim();
+    if !alias.starts_with('/') || alias.contains("://") {
+        return Err(FORM.into());
+    }
+    if alias.len() > MAX_ALIAS_LEN {
+        return Err(format!("{FORM}, at most {MAX_ALIAS_LEN} bytes long"));
+    }
+    let url = normalize_site_path(alias);
+    if url == "/" {
+        return Err(format!("{FORM}; `/` is the home page"));
+    }
+    let segments: Vec<&str> = url.trim_matches('/').split('/').collect();
+    for (i, seg) in segments.iter().enumerate() {
+        let allowed = |c: char| {
+            c.is_ascii_alphanumeric()
+                || matches!(
+                    c,
+                    '-' | '_' | '.' | '~' | '+' | '@' | '!' | ',' | ';' | '=' | '(' | ')'
+                )
+        };
+        let problem = if seg.is_empty() {
+            Some("an empty segment (`//`)".to_string())
+        } else if *seg == "." || *seg == ".." {
+            Some(format!("a `{seg}` segment"))
+        } else if seg.starts_with('.') {
+            Some(format!("a hidden folder `{seg}`"))
+        } else if seg.len() > MAX_SEGMENT_LEN {
+            Some(format!("a segment over {MAX_SEGMENT_LEN} bytes"))
+        } else if let Some(c) = seg.chars().find(|&c| !allowed(c)) {
+            Some(format!("the character `{}`", c.escape_default()))
+        } else if i + 1 == segments.len() && seg.contains('.') {
+            Some(format!("a file name `{seg}` as its last segment"))
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            return Err(format!(
+                "{FORM}, of letters, digits and `-_.~+@!,;=()`; this one has {problem}"
+            ));
+        }
+    }
+    Ok(url)
+}
+
+/// True for a path errdex may write under its output folder: relative, `/`-separated, every
+/// segment a plain name (no `..`, `.`, empty segment, backslash or control character). Every
+/// page passes this before it is written, whatever made its path.
+pub fn is_safe_output_path(path: &str) -> bool {
+    !path.is_empty()
+        && path.split('/').all(|seg| {
+            !seg.is_empty()
+                && seg != "."
+                && seg != ".."
+                && !seg.contains('\\')
+                && !seg.chars().any(char::is_control)
+        })
+}
+
 /// The path of a link, without its `#anchor` or `?query`.
 pub fn link_path(url: &str) -> &str {
     url.split(['#', '?']).next().unwrap_or(url)
@@ -167,6 +270,51 @@ mod tests {
         assert_eq!(r("https://example.com/a/b/"), None);
         assert_eq!(r("/claude-code/"), None);
         assert_eq!(r("/code/401/"), None);
+    }
+
+    #[test]
+    fn aliases_are_plain_page_paths() {
+        assert_eq!(check_alias("/old/path"), Ok("/old/path/".into()));
+        assert_eq!(check_alias("/v1.2/old-page/"), Ok("/v1.2/old-page/".into()));
+        assert_eq!(check_alias("/old/index.html"), Ok("/old/".into()));
+        for bad in [
+            "/../../../../../../../../srv/victim/",
+            "/a/../../b/",
+            "/./x/",
+            "/q?x=1/",
+            "/h#frag/",
+            "/caf%C3%A9/",
+            "/a\\b/",
+            "/a b/",
+            "/.git/",
+            "/x//y/",
+            "/old.html",
+            "/",
+            "old/path/",
+            "https://example.org/x/",
+            "/a\u{1}b/",
+        ] {
+            assert!(check_alias(bad).is_err(), "{bad:?} passed");
+        }
+        assert!(check_alias(&format!("/{}/", "a".repeat(5000))).is_err());
+        assert!(check_alias(&format!("/{}/", "a".repeat(MAX_SEGMENT_LEN))).is_ok());
+    }
+
+    #[test]
+    fn output_paths_stay_inside() {
+        assert!(is_safe_output_path("claude-code/x/index.html"));
+        for bad in [
+            "",
+            "/etc/passwd",
+            "../x",
+            "a/../../x",
+            "a//b",
+            "a/./b",
+            "a\\..\\b",
+            "a/\u{0}/b",
+        ] {
+            assert!(!is_safe_output_path(bad), "{bad:?}");
+        }
     }
 
     #[test]

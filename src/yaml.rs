@@ -11,6 +11,32 @@ use serde_saphyr::Spanned;
 
 use crate::diagnostic::{Diagnostic, Location, Problem, byte_at, did_you_mean};
 
+/// The first control character in a value other than tab and line ends. YAML's escapes
+/// (`"\x01"`, `"\0"`) can write them; HTML and XML cannot hold them, so values are refused
+/// with them.
+pub fn forbidden_control(value: &str) -> Option<char> {
+    // Bytes first (this runs on every body): C0 and DEL are single bytes, C1 controls start
+    // with 0xC2; only a text with one of those is looked at by character.
+    let suspect = value
+        .bytes()
+        .any(|b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7f || b == 0xc2);
+    if !suspect {
+        return None;
+    }
+    value
+        .chars()
+        .find(|&c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+}
+
+/// True for a YAML text with nothing but blank lines and comments: an empty mapping, whose
+/// missing keys are the problem (not its syntax).
+pub fn is_blank(text: &str) -> bool {
+    text.lines().all(|l| {
+        let l = l.trim();
+        l.is_empty() || l.starts_with('#')
+    })
+}
+
 /// Turns a serde-saphyr error into a diagnostic positioned in the file (`offset` is where the YAML
 /// starts in `text`).
 pub fn yaml_error(
@@ -19,9 +45,20 @@ pub fn yaml_error(
     text: &str,
     offset: usize,
 ) -> Diagnostic {
-    use serde_saphyr::Error as E;
+    let problem = problem_of(error);
     let error = error.without_snippet();
-    let problem = match error {
+    let location = error.location().map(|l| {
+        let start = offset + yaml_byte(text, offset, &l);
+        let len = l.span().byte_len().map_or(1, |n| n as usize).max(1);
+        Location::from_bytes(text, start..start + len)
+    });
+    Diagnostic::new(problem, path, location)
+}
+
+/// What a serde-saphyr error means for the author, in our words.
+fn problem_of(error: &serde_saphyr::Error) -> Problem {
+    use serde_saphyr::Error as E;
+    match error.without_snippet() {
         E::SerdeMissingField { field, .. } => Problem::MissingField {
             field: (*field).to_string(),
         },
@@ -82,13 +119,18 @@ pub fn yaml_error(
                 Problem::YamlSyntax { detail }
             }
         }
-    };
-    let location = error.location().map(|l| {
-        let start = offset + yaml_byte(text, offset, &l);
-        let len = l.span().byte_len().map_or(1, |n| n as usize).max(1);
-        Location::from_bytes(text, start..start + len)
-    });
-    Diagnostic::new(problem, path, location)
+    }
+}
+
+/// Where in the YAML text (a byte offset) an error is, when it says.
+pub fn error_byte(error: &serde_saphyr::Error, yaml: &str) -> Option<usize> {
+    error.location().map(|l| yaml_byte(yaml, 0, &l))
+}
+
+/// True for an error about a value's type or form (the document itself is well formed): the
+/// rest of the document can still be read without that value.
+pub fn is_value_error(error: &serde_saphyr::Error) -> bool {
+    matches!(problem_of(error), Problem::InvalidValue { .. })
 }
 
 /// The error's own message, without serde-saphyr's positions (counted in the front matter, not

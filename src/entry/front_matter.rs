@@ -10,7 +10,7 @@ use serde_saphyr::Spanned;
 
 use super::fields::RawFields;
 use crate::diagnostic::{Diagnostic, Problem};
-use crate::yaml::yaml_error;
+use crate::yaml::{error_byte, is_value_error, range_of, yaml_error};
 
 /// Where the front matter sits in the file, in bytes.
 pub(super) struct Split<'a> {
@@ -110,18 +110,20 @@ impl<'de> Deserialize<'de> for FrontMatter {
     }
 }
 
-/// The front matter read: its keys with their positions, the typed fields, and the error that
-/// stopped the typed read (the keys are then surveyed on their own, so that every unknown and
-/// missing field is still reported beside it).
+/// The front matter read: its keys with their positions, the typed fields, and the errors of
+/// values of the wrong type (the keys are then surveyed on their own, so that every unknown and
+/// missing field is still reported beside them).
 pub(super) struct Read {
     pub(super) keys: Vec<Spanned<String>>,
     pub(super) fields: RawFields,
-    pub(super) error: Option<serde_saphyr::Error>,
+    pub(super) errors: Vec<serde_saphyr::Error>,
 }
 
 /// Reads the keys and the typed fields in one pass. Only when that fails are the keys surveyed
 /// on their own; when even that fails (bad syntax, not a mapping, a duplicate key), that error
-/// is the diagnostic.
+/// is the diagnostic. A value of the wrong type is blanked out (its key's lines become spaces,
+/// so every position stays the same) and the rest read again, until every such value is found:
+/// `causes: x`, `draft: maybe` and `updated: 12345` are three diagnostics of one run.
 pub(super) fn read(path: &Path, text: &str, split: &Split) -> Result<Read, Diagnostic> {
     let read = if split.yaml.trim().is_empty() {
         Ok(FrontMatter {
@@ -131,28 +133,69 @@ pub(super) fn read(path: &Path, text: &str, split: &Split) -> Result<Read, Diagn
     } else {
         serde_saphyr::from_str::<FrontMatter>(split.yaml)
     };
-    match read {
-        Ok(FrontMatter { keys, fields }) => Ok(Read {
-            keys,
-            fields,
-            error: None,
-        }),
-        Err(typed_error) => {
-            let keys = survey_keys(split.yaml).map_err(|e| {
-                let mut d = yaml_error(&e, path, text, split.yaml_offset);
-                // At the top level, a value of the wrong type is this one mistake.
-                if matches!(*d.problem, Problem::InvalidValue { .. }) {
-                    d.problem = Box::new(Problem::NotAMapping);
-                }
-                d
-            })?;
-            Ok(Read {
+    let first = match read {
+        Ok(FrontMatter { keys, fields }) => {
+            return Ok(Read {
                 keys,
-                fields: RawFields::default(),
-                error: Some(typed_error),
-            })
+                fields,
+                errors: Vec::new(),
+            });
+        }
+        Err(e) => e,
+    };
+    let keys = survey_keys(split.yaml).map_err(|e| {
+        let mut d = yaml_error(&e, path, text, split.yaml_offset);
+        // At the top level, a value of the wrong type is this one mistake.
+        if matches!(*d.problem, Problem::InvalidValue { .. }) {
+            d.problem = Box::new(Problem::NotAMapping);
+        }
+        d
+    })?;
+    let (fields, errors) = read_around_errors(split.yaml, &keys, first);
+    Ok(Read {
+        keys,
+        fields,
+        errors,
+    })
+}
+
+/// Reads `yaml` again and again, each time with the key of the last value error blanked out,
+/// until it reads or an error is not one of a value (or not inside a key's lines).
+fn read_around_errors(
+    yaml: &str,
+    keys: &[Spanned<String>],
+    first: serde_saphyr::Error,
+) -> (RawFields, Vec<serde_saphyr::Error>) {
+    // Each key's lines: from where it is written to where the next one is.
+    let starts: Vec<usize> = keys.iter().map(|k| range_of(k, yaml, 0).start).collect();
+    let mut text = yaml.to_string();
+    let mut blanked = vec![false; keys.len()];
+    let mut errors = vec![first];
+    while let Some(last) = errors.last().filter(|e| is_value_error(e)) {
+        let Some(at) = error_byte(last, &text) else {
+            break;
+        };
+        let Some(i) = starts.iter().rposition(|&s| s <= at) else {
+            break;
+        };
+        if blanked[i] {
+            break;
+        }
+        blanked[i] = true;
+        let end = starts.get(i + 1).copied().unwrap_or(text.len());
+        let spaces: String = text[starts[i]..end]
+            .bytes()
+            .map(|b| if b == b'\n' { '\n' } else { ' ' })
+            .collect();
+        text.replace_range(starts[i]..end, &spaces);
+        match serde_saphyr::from_str::<FrontMatter>(&text) {
+            Ok(read) => return (read.fields, errors),
+            Err(e) if is_value_error(&e) => errors.push(e),
+            // Anything else comes from the blanking itself, not from the author.
+            Err(_) => break,
         }
     }
+    (RawFields::default(), errors)
 }
 
 /// A front-matter mapping's keys, with where each is written. Reports syntax errors, non-mapping

@@ -29,7 +29,7 @@ use std::sync::Arc;
 use jiff::civil::Date;
 use serde::Deserialize;
 
-use crate::diagnostic::{Diagnostic, Location, has_errors};
+use crate::diagnostic::{Diagnostic, Location, Problem, has_errors};
 use crate::markdown;
 use crate::urls;
 use crate::yaml::yaml_error;
@@ -168,21 +168,38 @@ pub fn parse(path: &Path, id: &str, text: &str, cx: &ParseContext) -> Parsed {
     };
     let mut v = Validator::new(path, text, split.yaml_offset, cx.today);
     v.keys(&read.keys, cx.defaults);
-    if let Some(e) = read.error {
-        let mut problems = v.problems;
-        problems.push(yaml_error(&e, path, text, split.yaml_offset));
-        return fail(problems);
+    if v.problems
+        .iter()
+        .any(|d| matches!(*d.problem, Problem::MissingField { .. }))
+        && let Some(d) = closed_early(path, text, &split)
+    {
+        v.problems.push(d);
+    }
+    if !read.errors.is_empty() {
+        for e in &read.errors {
+            v.problems
+                .push(yaml_error(e, path, text, split.yaml_offset));
+        }
+        // The values that did read are checked too: every mistake in one run.
+        v.fields(read.fields);
+        return fail(v.problems);
     }
     let own = v.fields(read.fields);
     let fields = own.or(&cx.defaults.fields);
     v.warnings(&fields, split.body, split.body_offset, cx.stale_after_days);
     let relink = |url: &str| urls::md_link_url(id, url);
-    let body = markdown::render_body(split.body, cx.base_path, &mut urls::reserved_ids(), &relink);
+    let body = markdown::render_body(
+        &without_controls(split.body),
+        cx.base_path,
+        &mut urls::reserved_ids(),
+        &relink,
+    );
     let links = v.links(&body.links, split.body_offset);
     let (entry, refs) = if has_errors(&v.problems) {
         let refs = Refs {
             related: fields.related.unwrap_or_default(),
             links,
+            aliases: fields.aliases.unwrap_or_default(),
         };
         (None, Some(refs))
     } else {
@@ -195,6 +212,48 @@ pub fn parse(path: &Path, id: &str, text: &str, cx: &ParseContext) -> Parsed {
     }
 }
 
+/// When fields are missing because a `---` line closed the front matter too early (a block
+/// scalar holding one, unindented), the diagnostic that says so, at that line: the body then
+/// starts with `field: value` lines before another `---`.
+fn closed_early(path: &Path, text: &str, split: &front_matter::Split) -> Option<Diagnostic> {
+    let fence = text[..split.body_offset.saturating_sub(1)]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let before = text[..split.body_offset].lines().count();
+    for (n, line) in split.body.lines().enumerate() {
+        if line.trim_end() == "---" {
+            break;
+        }
+        let key = line.split_once(':').map(|(k, _)| k.trim_end());
+        if let Some(field) = key.filter(|k| FIELDS.contains(k) && !line.starts_with(' ')) {
+            let problem = Problem::ClosedEarly {
+                field: field.to_string(),
+                line: before + n + 1,
+            };
+            return Some(Diagnostic::at(problem, path, text, fence..fence + 3));
+        }
+    }
+    None
+}
+
+/// The body with every control character but tab and line ends blanked (one space per byte,
+/// so that positions in it stay those of the file): HTML cannot hold them, and a NUL or an
+/// escape sequence pasted from a terminal must not reach the page.
+fn without_controls(body: &str) -> std::borrow::Cow<'_, str> {
+    if crate::yaml::forbidden_control(body).is_none() {
+        return std::borrow::Cow::Borrowed(body);
+    }
+    let mut out = String::with_capacity(body.len());
+    for c in body.chars() {
+        if c.is_control() && !matches!(c, '\t' | '\n' | '\r') {
+            out.extend(std::iter::repeat_n(' ', c.len_utf8()));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// What parsing one file gave: the entry when it has no error, and every diagnostic.
 #[derive(Debug, Clone)]
 pub struct Parsed {
@@ -205,11 +264,13 @@ pub struct Parsed {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// The `related` ids and links a file holds.
+/// The `related` ids, links and aliases a file holds.
 #[derive(Debug, Clone, Default)]
 pub struct Refs {
     pub related: Vec<Located<String>>,
     pub links: Vec<Located<String>>,
+    /// Checked for their form only (E012): whether they collide is known only for entries.
+    pub aliases: Vec<Located<String>>,
 }
 
 #[cfg(test)]
@@ -264,7 +325,7 @@ mod tests {
         };
         let read = front_matter::read(Path::new("e.md"), &yaml, &split);
         let read = read.unwrap_or_else(|d| unreachable!("{d:?}"));
-        assert!(read.error.is_none(), "{:?}", read.error);
+        assert!(read.errors.is_empty(), "{:?}", read.errors);
         let keys: Vec<&str> = read.keys.iter().map(|k| k.value.as_str()).collect();
         assert_eq!(keys, FIELDS);
         assert_eq!(read.fields.present_keys(), FIELDS);

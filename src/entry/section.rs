@@ -43,6 +43,12 @@ pub fn parse_defaults(
     today: Date,
 ) -> Result<(SectionMeta, Defaults), Vec<Diagnostic>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if crate::yaml::is_blank(text) {
+        let missing = Problem::MissingField {
+            field: "title".into(),
+        };
+        return Err(vec![Diagnostic::at(missing, path, text, 0..0)]);
+    }
     let raw: RawSection =
         serde_saphyr::from_str(text).map_err(|e| vec![yaml_error(&e, path, text, 0)])?;
     let survey: SectionSurvey =
@@ -58,6 +64,10 @@ pub fn parse_defaults(
                 &key,
             );
         }
+    }
+    v.clean("title", &raw.title);
+    if let Some(d) = &raw.description {
+        v.clean("description", d);
     }
     if let Some(home) = &raw.homepage
         && let Err(detail) = check_external_url(&home.value)
@@ -78,8 +88,8 @@ pub fn parse_defaults(
     }
     Ok((
         SectionMeta {
-            title: raw.title,
-            description: raw.description.unwrap_or_default(),
+            title: raw.title.value,
+            description: raw.description.map(|d| d.value).unwrap_or_default(),
             homepage: raw.homepage.map(|h| h.value),
         },
         Defaults {
@@ -106,8 +116,8 @@ pub struct SectionMeta {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawSection {
-    title: String,
-    description: Option<String>,
+    title: Spanned<String>,
+    description: Option<Spanned<String>>,
     homepage: Option<Spanned<String>>,
     defaults: Option<RawFields>,
 }

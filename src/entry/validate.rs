@@ -17,7 +17,7 @@ use super::{Faq, Located, Source};
 use crate::diagnostic::{Diagnostic, LineIndex, Problem, did_you_mean};
 use crate::markdown;
 use crate::urls::check_external_url;
-use crate::yaml::{key_range, range_of};
+use crate::yaml::{forbidden_control, key_range, range_of};
 
 /// A piece of prose an author wrote and where it starts, for the quality warnings.
 pub(super) struct Prose {
@@ -104,10 +104,31 @@ impl<'a> Validator<'a> {
         self.problems.push(self.diag_at(problem, range));
     }
 
-    fn located(&self, s: &Spanned<String>) -> Located<String> {
-        Located {
+    fn located(&mut self, field: &str, s: &Spanned<String>) -> Option<Located<String>> {
+        if !self.clean(field, s) {
+            return None;
+        }
+        Some(Located {
             value: s.value.trim().to_string(),
             location: self.index.location(self.range(s)),
+        })
+    }
+
+    /// False, with a diagnostic, when a value holds a control character (see
+    /// [`forbidden_control`]).
+    pub(super) fn clean(&mut self, field: &str, s: &Spanned<String>) -> bool {
+        match forbidden_control(&s.value) {
+            Some(c) => {
+                self.report(
+                    Problem::ControlCharacter {
+                        field: field.into(),
+                        code: u32::from(c),
+                    },
+                    s,
+                );
+                false
+            }
+            None => true,
         }
     }
 
@@ -125,6 +146,9 @@ impl<'a> Validator<'a> {
                 },
                 &s,
             );
+            return None;
+        }
+        if !self.clean(field, &s) {
             return None;
         }
         self.note_prose(field, &s);
@@ -193,6 +217,9 @@ impl<'a> Validator<'a> {
         value: Option<Spanned<String>>,
     ) -> Option<String> {
         let s = value?;
+        if !self.clean(field, &s) {
+            return None;
+        }
         self.note_prose(field, &s);
         Some(s.value.trim().to_string()).filter(|s| !s.is_empty())
     }
@@ -209,10 +236,10 @@ impl<'a> Validator<'a> {
     /// Paths or ids, checked against the whole site later, with where each is written.
     pub(super) fn located_list(
         &mut self,
-        _field: &'static str,
+        field: &'static str,
         values: Option<Vec<Spanned<String>>>,
     ) -> Option<Vec<Located<String>>> {
-        values.map(|list| list.iter().map(|s| self.located(s)).collect())
+        values.map(|list| list.iter().filter_map(|s| self.located(field, s)).collect())
     }
 
     /// A date field (`updated`): remembered for the stale warning, then checked.
@@ -241,13 +268,11 @@ impl<'a> Validator<'a> {
                 Some(date)
             }
             Ok(date) => Some(date),
-            Err(e) => {
-                let detail = e.to_string();
-                let detail = detail.rsplit(": ").next().unwrap_or(&detail).to_string();
+            Err(_) => {
                 self.report(
                     Problem::BadDate {
                         value: value.value.clone(),
-                        detail,
+                        detail: why_not_a_date(value.value.trim()),
                     },
                     value,
                 );
@@ -293,7 +318,8 @@ impl<'a> Validator<'a> {
         for item in list.value {
             let item_range = self.range(&item);
             let s = item.value;
-            if let Err(detail) = check_external_url(&s.url.value) {
+            if !self.clean("sources.url", &s.url) {
+            } else if let Err(detail) = check_external_url(&s.url.value) {
                 self.report(
                     Problem::BadUrl {
                         url: s.url.value.clone(),
@@ -303,6 +329,7 @@ impl<'a> Validator<'a> {
                 );
             }
             let note = match s.note {
+                Some(n) if !self.clean("sources.note", &n) => String::new(),
                 Some(n) if !n.value.trim().is_empty() => {
                     self.note_prose("sources.note", &n);
                     n.value.trim().to_string()
@@ -379,5 +406,30 @@ impl<'a> Validator<'a> {
             });
         }
         out
+    }
+}
+
+/// Why a text is not a date, in the author's terms (the date library's own message names its
+/// internals).
+fn why_not_a_date(text: &str) -> String {
+    let parts: Vec<&str> = text.split('-').collect();
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    let shaped =
+        parts.len() == 3 && digits(parts[0], 4) && digits(parts[1], 2) && digits(parts[2], 2);
+    if !shaped {
+        return "it is not written as YYYY-MM-DD".into();
+    }
+    let number = |s: &str| s.parse::<i16>().unwrap_or(0);
+    let (year, month) = (number(parts[0]), number(parts[1]));
+    if !(1..=12).contains(&month) {
+        return format!("there is no month {month}");
+    }
+    match jiff::civil::Date::new(year, month as i8, 1) {
+        Ok(first) => format!(
+            "{} has {} days",
+            first.strftime("%B %Y"),
+            first.days_in_month()
+        ),
+        Err(_) => format!("the year {year} is out of range"),
     }
 }

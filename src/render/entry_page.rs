@@ -191,13 +191,7 @@ impl Renderer<'_> {
             context: "https://schema.org",
             graph,
         };
-        let json = serde_json::to_string(&doc).unwrap_or_default();
-        // Inside <script>, `</` could end the element: JSON allows `<\/` for it.
-        if json.contains("</") {
-            json.replace("</", "<\\/")
-        } else {
-            json
-        }
+        super::json_for_script(&serde_json::to_string(&doc).unwrap_or_default())
     }
 
     pub(super) fn entry_page(&self, t: &TemplateSet, e: &Entry) -> Result<Page, Diagnostic> {

@@ -150,6 +150,25 @@ pub struct Assets {
     pub search_index: String,
 }
 
+/// JSON made safe to embed in an HTML `<script>` element: `<`, `>` and `&` (which could end the
+/// element or open a comment, `<!--`, that swallows the rest of the page) and U+2028/U+2029
+/// (line ends to older JavaScript parsers) become `\uXXXX` escapes. They can only occur inside
+/// JSON strings, where the escapes mean the same characters.
+pub fn json_for_script(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Runs something that emits pages (from any thread) and gathers them, sorted by path.
 pub fn collect(
     run: impl FnOnce(&(dyn Fn(Page) + Sync)) -> Result<usize, Vec<Diagnostic>>,

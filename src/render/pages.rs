@@ -378,10 +378,11 @@ impl<'a> Renderer<'a> {
             .iter()
             .flat_map(|e| e.aliases.iter().map(move |a| (&**e, a.value.as_str())))
             .collect();
+        // An alias `check` refuses (E012) gets no page: it could name a path outside the output.
         aliases
             .into_par_iter()
-            .map(|(e, alias)| {
-                let from = urls::normalize_site_path(alias);
+            .filter_map(|(e, alias)| Some((e, urls::check_alias(alias).ok()?)))
+            .map(|(e, from)| {
                 let target = self.url(&format!("{}/", e.id));
                 let page = self.meta(
                     e.title.clone(),

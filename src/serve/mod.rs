@@ -420,11 +420,8 @@ fn respond_file(
 /// The page with the live-reload script (and the problems overlay's text) before `</body>`.
 fn with_live_reload(bytes: &[u8], problems: Option<&str>) -> Vec<u8> {
     let html = String::from_utf8_lossy(bytes);
-    let data = problems.map(|p| {
-        serde_json::to_string(p)
-            .unwrap_or_default()
-            .replace("</", "<\\/")
-    });
+    let data = problems
+        .map(|p| crate::render::json_for_script(&serde_json::to_string(p).unwrap_or_default()));
     let script = format!(
         "<script>window.__errdexProblems = {};\n{LIVE_RELOAD}</script>",
         data.as_deref().unwrap_or("null")

@@ -11,7 +11,7 @@ use super::Site;
 use crate::diagnostic::{Diagnostic, Location, Problem, did_you_mean};
 use crate::entry::{Entry, Located};
 use crate::markdown;
-use crate::urls::{link_path, normalize_site_path, resolve_link};
+use crate::urls::{check_alias, link_path, normalize_site_path, resolve_link};
 
 /// Every whole-site check.
 pub(super) fn cross_checks(site: &Site) -> Vec<Diagnostic> {
@@ -38,27 +38,37 @@ fn alias_urls<'a>(
     mut report: Option<&mut Vec<Diagnostic>>,
 ) -> HashMap<String, &'a str> {
     let mut alias_urls: HashMap<String, &str> = HashMap::new();
+    if let Some(out) = report.as_deref_mut() {
+        for failed in &site.failed_refs {
+            for alias in &failed.refs.aliases {
+                if let Err(detail) = check_alias(&alias.value) {
+                    let problem = Problem::BadUrl {
+                        url: alias.value.clone(),
+                        detail,
+                    };
+                    out.push(at(&failed.path, alias.location.clone(), problem));
+                }
+            }
+        }
+    }
     for e in &site.entries {
         for alias in &e.aliases {
-            let url = normalize_site_path(&alias.value);
-            let last = url
-                .trim_end_matches('/')
-                .rsplit('/')
-                .next()
-                .unwrap_or_default();
-            if !alias.value.starts_with('/') || alias.value.contains("://") || last.contains('.') {
-                if let Some(out) = report.as_deref_mut() {
-                    out.push(at(
-                        &e.path,
-                        alias.location.clone(),
-                        Problem::BadUrl {
-                            url: alias.value.clone(),
-                            detail: "an alias is a page path such as `/old/path/`".into(),
-                        },
-                    ));
+            let url = match check_alias(&alias.value) {
+                Ok(url) => url,
+                Err(detail) => {
+                    if let Some(out) = report.as_deref_mut() {
+                        out.push(at(
+                            &e.path,
+                            alias.location.clone(),
+                            Problem::BadUrl {
+                                url: alias.value.clone(),
+                                detail,
+                            },
+                        ));
+                    }
+                    continue;
                 }
-                continue;
-            }
+            };
             let taken = site
                 .page_urls
                 .get(&url)

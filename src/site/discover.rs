@@ -47,11 +47,23 @@ pub fn discover(project: &Project) -> Files {
     };
     // Tool folder → whether it has a `_section.yaml`.
     let mut tool_dirs: BTreeMap<String, bool> = BTreeMap::new();
+    // Links are followed only while they stay inside the site: one that leads out is reported
+    // at its own path and neither read nor walked into.
+    let mut outside: Vec<PathBuf> = Vec::new();
     let walker = walkdir::WalkDir::new(&content)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| !is_hidden(e.file_name().to_string_lossy().as_ref()) || e.depth() == 0);
+        .filter_entry(|e| {
+            if is_hidden(e.file_name().to_string_lossy().as_ref()) && e.depth() > 0 {
+                return false;
+            }
+            if e.path_is_symlink() && !project.contains(e.path()) {
+                outside.push(e.path().to_path_buf());
+                return false;
+            }
+            true
+        });
     for item in walker {
         match item {
             Ok(item) => files.add(project, &item, &mut tool_dirs),
@@ -69,6 +81,16 @@ pub fn discover(project: &Project) -> Files {
                 ));
             }
         }
+    }
+    for path in outside {
+        let target = std::fs::read_link(&path)
+            .map(|t| t.display().to_string())
+            .unwrap_or_else(|_| "?".into());
+        files.problems.push(Diagnostic::new(
+            Problem::OutsideSite { target },
+            project.relative(&path),
+            None,
+        ));
     }
     for (tool, has_section) in tool_dirs {
         let has_entries = files.entries.iter().any(|f| f.tool == tool);
@@ -105,6 +127,18 @@ impl Files {
             if item.depth() == 1 {
                 check_name(project, item.path(), &name, &mut self.problems);
                 tool_dirs.entry(name).or_insert(false);
+            }
+            return;
+        }
+        let is_content = name.ends_with(".md") || name == "_section.yaml";
+        if !item.file_type().is_file() {
+            // A FIFO, socket or device: reading it would block or never end.
+            if is_content {
+                self.problems.push(Diagnostic::new(
+                    Problem::NotAFile,
+                    project.relative(item.path()),
+                    None,
+                ));
             }
             return;
         }

@@ -170,15 +170,7 @@ pub(super) fn entries(parser: &Parser, files: &[EntryFile], cache: &mut ParseCac
 /// Reads a file as UTF-8, naming the first bad byte when it is not.
 fn read_text(project: &Project, path: &Path) -> Result<String, Vec<Diagnostic>> {
     let shown = project.relative(path);
-    let bytes = std::fs::read(path).map_err(|e| {
-        vec![Diagnostic::new(
-            Problem::Io {
-                detail: e.to_string(),
-            },
-            shown.clone(),
-            None,
-        )]
-    })?;
+    let bytes = project.read(path).map_err(|d| vec![d])?;
     String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         let bytes = e.as_bytes();
