@@ -1,0 +1,159 @@
+//! The output folder under hostile conditions: what `--output` may be.
+
+use std::path::Path;
+
+use errdex::output::{MARKER, MARKER_TEXT};
+
+use crate::harness::SiteTest;
+
+/// The names of the folders builds leave beside `public`.
+fn leftovers(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("read dir")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".errdex-"))
+        .collect();
+    names.sort();
+    names
+}
+
+/// A folder as errdex writes it: the marker and one page.
+fn errdex_folder(path: &Path, page: &str) {
+    std::fs::create_dir_all(path).expect("mkdir");
+    std::fs::write(path.join(MARKER), MARKER_TEXT).expect("marker");
+    std::fs::write(path.join("index.html"), page).expect("page");
+}
+
+#[test]
+fn every_output_has_the_marker_with_its_fixed_contents() {
+    let site = SiteTest::fixture("basic");
+    // A static file of the marker's name must not make the output look like someone else's.
+    site.write("static/.errdex-output", "from static/\n");
+    site.build_ok();
+    assert_eq!(site.read("public/.errdex-output"), MARKER_TEXT);
+    site.build_ok();
+    assert_eq!(site.read("public/.errdex-output"), MARKER_TEXT);
+}
+
+#[cfg(unix)]
+#[test]
+fn an_output_that_is_not_a_folder_is_refused_and_left_as_it_is() {
+    use std::os::unix::fs::FileTypeExt;
+    let site = SiteTest::fixture("basic");
+    let path = |name: &str| site.path(name);
+    std::fs::write(path("file"), "keep me").expect("file");
+    rustix::fs::mknodat(
+        rustix::fs::CWD,
+        path("fifo"),
+        rustix::fs::FileType::Fifo,
+        rustix::fs::Mode::from_raw_mode(0o644),
+        0,
+    )
+    .expect("mkfifo");
+    let _socket = std::os::unix::net::UnixListener::bind(path("socket")).expect("socket");
+    let mut cases = vec![
+        ("file", "it is a file"),
+        ("fifo", "it is a named pipe (FIFO)"),
+        ("socket", "it is a socket"),
+    ];
+    // A device, where this user may make one (the same as /dev/null).
+    if rustix::fs::mknodat(
+        rustix::fs::CWD,
+        path("device"),
+        rustix::fs::FileType::CharacterDevice,
+        rustix::fs::Mode::from_raw_mode(0o666),
+        rustix::fs::makedev(1, 3),
+    )
+    .is_ok()
+    {
+        cases.push(("device", "it is a character device"));
+    }
+    let kind = |p: &Path| std::fs::symlink_metadata(p).expect("lstat").file_type();
+    let before: Vec<_> = cases.iter().map(|(name, _)| kind(&path(name))).collect();
+    for (name, why) in &cases {
+        let run = site.run(&["build", "--output", name]);
+        assert_eq!(run.code, 2, "{name} was not refused: {}", run.stderr);
+        assert!(
+            run.stderr
+                .contains(&format!("refusing to write the site into {name}: {why}")),
+            "{name}: {}",
+            run.stderr
+        );
+        assert!(leftovers(site.root()).is_empty(), "{name}");
+    }
+    let after: Vec<_> = cases.iter().map(|(name, _)| kind(&path(name))).collect();
+    assert_eq!(before, after);
+    assert_eq!(site.read("file"), "keep me");
+    assert!(kind(&path("fifo")).is_fifo());
+    // /dev/null itself, where a mistake cannot replace it (not as root).
+    if !rustix::process::geteuid().is_root() {
+        let run = site.run(&["build", "--output", "/dev/null"]);
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert!(
+            run.stderr.contains("it is a character device"),
+            "{}",
+            run.stderr
+        );
+    }
+    assert!(std::fs::metadata("/dev/null").is_ok_and(|m| m.file_type().is_char_device()));
+}
+
+#[cfg(unix)]
+#[test]
+fn an_output_that_is_a_symbolic_link_is_refused_and_left_as_it_is() {
+    let site = SiteTest::fixture("basic");
+    let elsewhere = tempfile::tempdir().expect("tempdir");
+    // To someone's folder, to an errdex output, to nothing.
+    let theirs = elsewhere.path().join("theirs");
+    std::fs::create_dir(&theirs).expect("mkdir");
+    std::fs::write(theirs.join("notes.txt"), "keep me").expect("write");
+    let output = elsewhere.path().join("output");
+    errdex_folder(&output, "an output");
+    for (name, to) in [
+        ("to-theirs", theirs.clone()),
+        ("to-output", output.clone()),
+        ("to-nothing", elsewhere.path().join("nothing")),
+    ] {
+        std::os::unix::fs::symlink(&to, site.path(name)).expect("symlink");
+        let run = site.run(&["build", "--output", name]);
+        assert_eq!(run.code, 2, "{name} was not refused: {}", run.stderr);
+        assert!(
+            run.stderr.contains(&format!(
+                "refusing to write the site into {name}: it is a symbolic link (to {})",
+                to.display()
+            )),
+            "{name}: {}",
+            run.stderr
+        );
+        assert_eq!(std::fs::read_link(site.path(name)).expect("link"), to);
+    }
+    assert_eq!(
+        std::fs::read_to_string(theirs.join("notes.txt")).expect("read"),
+        "keep me"
+    );
+    assert_eq!(
+        std::fs::read_to_string(output.join("index.html")).expect("read"),
+        "an output"
+    );
+    assert!(!elsewhere.path().join("nothing").exists());
+    assert!(leftovers(site.root()).is_empty());
+    assert!(leftovers(elsewhere.path()).is_empty());
+}
+
+#[test]
+fn a_folder_whose_marker_errdex_did_not_write_is_refused() {
+    let site = SiteTest::fixture("basic");
+    site.write("mine/.errdex-output", "my own notes\n");
+    site.write("mine/notes.txt", "keep me");
+    let run = site.run(&["build", "--output", "mine"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains(".errdex-output was not written by errdex"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(site.read("mine/notes.txt"), "keep me");
+    assert_eq!(site.read("mine/.errdex-output"), "my own notes\n");
+}
