@@ -1,6 +1,8 @@
-//! The output folder under hostile conditions: what `--output` may be.
+//! The output folder under hostile conditions: what `--output` may be, and what killed builds
+//! leave beside the output.
 
 use std::path::Path;
+use std::process::{Command, Stdio};
 
 use errdex::output::{MARKER, MARKER_TEXT};
 
@@ -16,6 +18,18 @@ fn leftovers(dir: &Path) -> Vec<String> {
         .collect();
     names.sort();
     names
+}
+
+/// A PID that surely runs no process: one of a process that has exited.
+fn dead_pid() -> u32 {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_errdex"))
+        .arg("--version")
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let pid = child.id();
+    child.wait().expect("wait");
+    pid
 }
 
 /// A folder as errdex writes it: the marker and one page.
@@ -156,4 +170,89 @@ fn a_folder_whose_marker_errdex_did_not_write_is_refused() {
     );
     assert_eq!(site.read("mine/notes.txt"), "keep me");
     assert_eq!(site.read("mine/.errdex-output"), "my own notes\n");
+}
+
+#[test]
+fn a_swap_killed_between_its_renames_is_rolled_back_even_by_a_failing_build() {
+    let site = SiteTest::fixture("basic");
+    site.build_ok();
+    let before = site.hash_dir("public");
+    // The state a build killed between the swap's two renames leaves.
+    let old = site.path(&format!(".public.errdex-old-{}", dead_pid()));
+    std::fs::rename(site.path("public"), &old).expect("rename");
+    site.write(
+        "content/tool-a/minimal-entry.md",
+        "---\ntitle: [broken\n---\n",
+    );
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(site.hash_dir("public"), before);
+    assert!(leftovers(site.root()).is_empty());
+}
+
+#[test]
+fn a_swap_killed_between_its_renames_is_finished_by_the_next_build() {
+    let site = SiteTest::fixture("basic");
+    site.build_ok();
+    // The build that was killed: a new title, written whole into its staging folder.
+    let yaml = site.read("site.yaml");
+    site.write(
+        "site.yaml",
+        &yaml.replace("Fixture Errors", "Fixture Errors, new"),
+    );
+    assert_eq!(site.run(&["build", "--output", "new"]).code, 0);
+    let new = site.hash_dir("new");
+    let pid = dead_pid();
+    std::fs::rename(
+        site.path("new"),
+        site.path(&format!(".public.errdex-staging-{pid}")),
+    )
+    .expect("rename");
+    std::fs::rename(
+        site.path("public"),
+        site.path(&format!(".public.errdex-old-{pid}")),
+    )
+    .expect("rename");
+    // Even a build that fails puts the finished output in place.
+    site.write(
+        "content/tool-a/minimal-entry.md",
+        "---\ntitle: [broken\n---\n",
+    );
+    assert_eq!(site.run(&["build"]).code, 1);
+    assert_eq!(site.hash_dir("public"), new);
+    assert!(leftovers(site.root()).is_empty());
+}
+
+#[test]
+fn leftovers_of_dead_builds_are_deleted_and_nothing_else() {
+    let site = SiteTest::fixture("basic");
+    site.build_ok();
+    let dead = dead_pid();
+    // What killed builds leave: staging folders (unfinished, or the previous output after an
+    // exchange) and old outputs.
+    errdex_folder(&site.path(&format!(".public.errdex-staging-{dead}")), "x");
+    errdex_folder(&site.path(&format!(".public.errdex-old-{dead}")), "x");
+    std::fs::create_dir(site.path(&format!(".public.errdex-staging-{}", dead_pid())))
+        .expect("mkdir");
+    // Kept: a build that still runs (this test's process), folders without the marker, another
+    // output's leftovers.
+    let running = format!(".public.errdex-staging-{}", std::process::id());
+    errdex_folder(&site.path(&running), "being written");
+    let unmarked = format!(".public.errdex-old-{}", dead_pid());
+    site.write(&format!("{unmarked}/notes.txt"), "keep me");
+    let other = format!(".other.errdex-old-{dead}");
+    errdex_folder(&site.path(&other), "x");
+    site.build_ok();
+    let mut kept = vec![running, unmarked.clone(), other];
+    kept.sort();
+    assert_eq!(leftovers(site.root()), kept);
+    assert_eq!(site.read(&format!("{unmarked}/notes.txt")), "keep me");
+    // A build that fails deletes them too.
+    std::fs::create_dir(site.path(&format!(".public.errdex-staging-{dead}"))).expect("mkdir");
+    site.write(
+        "content/tool-a/minimal-entry.md",
+        "---\ntitle: [broken\n---\n",
+    );
+    assert_eq!(site.run(&["build"]).code, 1);
+    assert_eq!(leftovers(site.root()), kept);
 }
