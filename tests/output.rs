@@ -1,8 +1,9 @@
-//! The output folder under hostile conditions: what `--output` may be, and what killed builds
-//! leave beside the output.
+//! The output folder under hostile conditions: what `--output` may be, builds killed at any
+//! moment, and what killed builds leave beside the output.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
+use std::time::Instant;
 
 use errdex::output::{MARKER, MARKER_TEXT};
 
@@ -255,4 +256,173 @@ fn leftovers_of_dead_builds_are_deleted_and_nothing_else() {
     );
     assert_eq!(site.run(&["build"]).code, 1);
     assert_eq!(leftovers(site.root()), kept);
+}
+
+/// A site of `n` generated entries on top of the basic fixture.
+fn generated_site(n: usize) -> SiteTest {
+    let site = SiteTest::fixture("basic");
+    site.write(
+        "content/gen/_section.yaml",
+        "title: Generated\ndescription: Generated entries.\ndefaults:\n  category: Generated\n",
+    );
+    for i in 0..n {
+        site.write(
+            &format!("content/gen/entry-{i}.md"),
+            &format!(
+                "---\ntitle: Generated entry {i}\nsummary: Entry number {i}, generated for the \
+                 kill test.\nsignature: \"Error: generated failure {i}\"\nquick_fix: Retry \
+                 {i}.\nupdated: 2026-11-01\ncauses:\n  - Cause {i}.\nquick_fixes:\n  - Fix \
+                 {i}.\nsources:\n  - url: https://example.org/docs/{i}\n    title: Doc {i}\n    \
+                 note: About {i}.\n---\n\n## What this error means\n\n{}\n",
+                "Some words about this error. ".repeat(20 + i % 30)
+            ),
+        );
+    }
+    site
+}
+
+/// Deterministic jitter (xorshift), seeded per run and printed.
+struct Jitter(u64);
+
+impl Jitter {
+    fn next(&mut self) -> f64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// Polls `ready` until it holds (true) or the child has exited (false).
+fn wait_until(child: &mut std::process::Child, ready: impl Fn() -> bool) -> bool {
+    loop {
+        if ready() {
+            return true;
+        }
+        if !matches!(child.try_wait(), Ok(None)) {
+            return false;
+        }
+        std::thread::sleep(std::time::Duration::from_micros(500));
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn builds_killed_at_any_moment_leave_the_old_or_the_new_output_whole() {
+    use std::os::unix::fs::MetadataExt;
+    use std::os::unix::process::ExitStatusExt;
+    const ENTRIES: usize = 400;
+    // More with ERRDEX_KILLS=N, a given sequence of moments with ERRDEX_KILL_SEED.
+    let kills: usize = std::env::var("ERRDEX_KILLS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(15);
+    let site = generated_site(ENTRIES);
+    let yaml = site.read("site.yaml");
+    let version = |v: &str| site.write("site.yaml", &yaml.replace("Fixture Errors", v));
+    version("Version A");
+    site.build_ok();
+    let a = site.hash_dir("public");
+    version("Version B");
+    // How long a build that replaces an output takes, to spread the kills over it.
+    let started = Instant::now();
+    site.build_ok();
+    let full = started.elapsed();
+    let b = site.hash_dir("public");
+    assert_ne!(a, b);
+
+    let seed = std::env::var("ERRDEX_KILL_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(1, |d| d.as_nanos() as u64)
+                | 1
+        });
+    let mut jitter = Jitter(seed);
+    let public_ino = || std::fs::symlink_metadata(site.path("public")).map_or(0, |m| m.ino());
+    let staging_begun = || {
+        leftovers(site.root())
+            .iter()
+            .any(|n| n.starts_with(".public.errdex-staging-"))
+    };
+    let (mut killed, mut kept_old, mut got_new, mut finished, mut left) = (0, 0, 0, 0, 0);
+    for k in 0..kills {
+        let current = site.hash_dir("public");
+        let (next_name, next) = if current == a {
+            ("Version B", &b)
+        } else {
+            ("Version A", &a)
+        };
+        version(next_name);
+        let ino = public_ino();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_errdex"))
+            .arg("build")
+            .current_dir(site.root())
+            .env("ERRDEX_TODAY", "2026-11-28")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn");
+        // Three kinds of moment, each jittered: anywhere in the build (loading, rendering,
+        // writing); while pages are written; and just after the swap, as the previous
+        // output is deleted.
+        let when = match k % 3 {
+            0 => full.mul_f64(1.2 * (k as f64 + jitter.next()) / kills as f64),
+            1 => {
+                wait_until(&mut child, staging_begun);
+                full.mul_f64(0.3 * jitter.next())
+            }
+            _ => {
+                wait_until(&mut child, || public_ino() != ino);
+                std::time::Duration::from_micros((20_000.0 * jitter.next()) as u64)
+            }
+        };
+        std::thread::sleep(when);
+        let _ = child.kill();
+        let status = child.wait().expect("wait");
+        if status.signal() == Some(9) {
+            killed += 1;
+        } else {
+            assert!(status.success(), "build {k} failed: {status}");
+            finished += 1;
+        }
+        assert!(
+            site.path("public").is_dir(),
+            "kill {k} left no output: {:?}",
+            leftovers(site.root())
+        );
+        let now = site.hash_dir("public");
+        assert!(
+            now == current || now == *next,
+            "kill {k}: the output is neither the old nor the new one"
+        );
+        if now == current {
+            kept_old += 1;
+        } else {
+            got_new += 1;
+        }
+        left += leftovers(site.root()).len();
+    }
+    eprintln!(
+        "kill test (seed {seed}, {ENTRIES} entries, a build {full:?}): {killed} killed, \
+         {finished} finished first; output old {kept_old}, new {got_new}; {left} leftovers seen"
+    );
+    assert!(killed >= kills / 2, "too few builds were killed: {killed}");
+    // The next build cleans what the killed ones left, and writes the site whole.
+    let current = site.hash_dir("public");
+    let (next_name, next) = if current == a {
+        ("Version B", &b)
+    } else {
+        ("Version A", &a)
+    };
+    version(next_name);
+    site.build_ok();
+    assert!(
+        leftovers(site.root()).is_empty(),
+        "{:?}",
+        leftovers(site.root())
+    );
+    assert_eq!(site.hash_dir("public"), *next);
 }
