@@ -37,7 +37,8 @@ enum Command {
     Build {
         #[command(flatten)]
         site: SiteArgs,
-        /// Where the site is written; replaced atomically on success.
+        /// Where the site is written: a new path, an empty folder or an earlier output (it has
+        /// .errdex-output); replaced atomically on success.
         #[arg(long, short, default_value = "public")]
         output: PathBuf,
         /// Diagnostics format.

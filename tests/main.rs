@@ -7,5 +7,6 @@ mod build;
 mod check;
 mod docs;
 mod limits;
+mod output;
 mod search;
 mod serve;
