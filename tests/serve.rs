@@ -281,7 +281,10 @@ fn get(port: u16, method: &str, path: &str) -> (u16, String, Vec<u8>) {
     let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
     s.set_read_timeout(Some(Duration::from_secs(10)))
         .expect("timeout");
-    write!(s, "{method} {path} HTTP/1.0\r\nHost: localhost\r\n\r\n").expect("send");
+    send(
+        &mut s,
+        &format!("{method} {path} HTTP/1.0\r\nHost: localhost\r\n\r\n"),
+    );
     let mut raw = Vec::new();
     let _ = s.read_to_end(&mut raw);
     let split = raw
@@ -478,4 +481,308 @@ fn a_site_broken_at_start_shows_its_problems_then_comes_up() {
     eventually(Duration::from_secs(10), "the site to come up", || {
         get(server.port, "GET", "/").0 == 200
     });
+}
+
+/// Reads one response from a kept-alive connection: (status, head, body). The body is as long
+/// as `Content-Length` says (none for `HEAD`).
+fn read_response(reader: &mut BufReader<TcpStream>, head_only: bool) -> (u16, String, Vec<u8>) {
+    let mut head = String::new();
+    loop {
+        let mut line = String::new();
+        let n = reader.read_line(&mut line).expect("a response");
+        assert!(
+            n > 0,
+            "the connection closed before a response; so far: {head}"
+        );
+        if line == "\r\n" {
+            break;
+        }
+        head.push_str(&line);
+    }
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let length: usize = head
+        .lines()
+        .find_map(|l| {
+            let (name, value) = l.split_once(':')?;
+            name.eq_ignore_ascii_case("content-length")
+                .then(|| value.trim().parse().ok())?
+        })
+        .unwrap_or_else(|| panic!("no Content-Length: {head}"));
+    let mut body = vec![0; if head_only { 0 } else { length }];
+    reader.read_exact(&mut body).expect("the body");
+    (status, head, body)
+}
+
+/// Sends a request in one write (several small writes would wait on Nagle's algorithm).
+fn send(s: &mut TcpStream, request: &str) {
+    s.write_all(request.as_bytes()).expect("send");
+}
+
+fn connect(port: u16) -> (TcpStream, BufReader<TcpStream>) {
+    let s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    s.set_nodelay(true).expect("nodelay");
+    let reader = BufReader::new(s.try_clone().expect("clone"));
+    (s, reader)
+}
+
+/// Whether the server has closed the connection (end of stream or reset) within `limit`.
+fn closed_within(s: &mut TcpStream, limit: Duration) -> bool {
+    s.set_read_timeout(Some(limit)).expect("timeout");
+    let mut byte = [0u8; 1024];
+    loop {
+        match s.read(&mut byte) {
+            Ok(0) => return true,
+            Ok(_) => {}
+            Err(e) => {
+                return !matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                );
+            }
+        }
+    }
+}
+
+/// The server's resident memory and thread count, from /proc (Linux only).
+fn rss_and_threads(server: &Server) -> Option<(u64, u64)> {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", server.child.id())).ok()?;
+    let field = |name: &str| -> Option<u64> {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))?
+            .split_whitespace()
+            .next()?
+            .parse()
+            .ok()
+    };
+    Some((field("VmRSS:")?, field("Threads:")?))
+}
+
+#[test]
+fn requests_on_a_keep_alive_connection_are_fast_and_pipelining_works() {
+    let site = SiteTest::fixture("basic");
+    let server = start(&site);
+    let (mut s, mut reader) = connect(server.port);
+    // Warm up (the first page of a debug build is slower).
+    send(&mut s, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    assert_eq!(read_response(&mut reader, false).0, 200);
+    // Before: each request on a kept connection waited ~40 ms for a delayed ACK (head and
+    // body written apart, Nagle on): 100 requests took over 4 s.
+    let started = Instant::now();
+    for i in 0..100 {
+        let path = if i % 2 == 0 {
+            "/"
+        } else {
+            "/tool-a/full-entry/"
+        };
+        send(&mut s, &format!("GET {path} HTTP/1.1\r\nHost: x\r\n\r\n"));
+        let (status, head, body) = read_response(&mut reader, false);
+        assert_eq!(status, 200, "{head}");
+        assert!(!body.is_empty());
+    }
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(2), "100 requests took {took:?}");
+
+    // Pipelined: three requests in one write, three answers in order, on the same connection.
+    send(
+        &mut s,
+        "HEAD / HTTP/1.1\r\nHost: x\r\n\r\nGET /no/such/ HTTP/1.1\r\nHost: x\r\n\r\nGET /sitemap.xml HTTP/1.1\r\nHost: x\r\n\r\n",
+    );
+    let (status, head, _) = read_response(&mut reader, true);
+    assert_eq!(status, 200, "{head}");
+    assert_eq!(read_response(&mut reader, false).0, 404);
+    let (status, _, body) = read_response(&mut reader, false);
+    assert_eq!(status, 200);
+    assert!(String::from_utf8_lossy(&body).contains("<urlset"));
+}
+
+#[test]
+fn http_1_0_keep_alive_is_answered_and_kept() {
+    let site = SiteTest::fixture("basic");
+    let server = start(&site);
+    let (mut s, mut reader) = connect(server.port);
+    // Before: the response never ended (no length, connection left open), so a client hung.
+    for path in ["/", "/tool-a/minimal-entry/"] {
+        send(
+            &mut s,
+            &format!("GET {path} HTTP/1.0\r\nHost: x\r\nConnection: keep-alive\r\n\r\n"),
+        );
+        let (status, head, body) = read_response(&mut reader, false);
+        assert_eq!(status, 200, "{head}");
+        assert!(
+            head.to_lowercase().contains("connection: keep-alive"),
+            "{head}"
+        );
+        assert!(String::from_utf8_lossy(&body).contains("</html>"));
+    }
+    // Without keep-alive, HTTP/1.0 closes after the response, as does `Connection: close`.
+    send(&mut s, "GET / HTTP/1.0\r\nHost: x\r\n\r\n");
+    assert_eq!(read_response(&mut reader, false).0, 200);
+    assert!(closed_within(&mut s, Duration::from_secs(2)));
+    let (mut s, mut reader) = connect(server.port);
+    send(
+        &mut s,
+        "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(read_response(&mut reader, false).0, 200);
+    assert!(closed_within(&mut s, Duration::from_secs(2)));
+}
+
+#[test]
+fn request_heads_are_bounded() {
+    let site = SiteTest::fixture("basic");
+    let server = start(&site);
+    let port = server.port;
+    let before = rss_and_threads(&server);
+
+    // A head of 64 KiB is refused with 431, and the connection closed.
+    let (mut s, mut reader) = connect(port);
+    let big = format!(
+        "GET / HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\n\r\n",
+        "a".repeat(64 * 1024)
+    );
+    let _ = s.write_all(big.as_bytes());
+    let mut line = String::new();
+    let _ = reader.read_line(&mut line);
+    assert!(line.starts_with("HTTP/1.1 431 "), "{line:?}");
+    assert!(closed_within(&mut s, Duration::from_secs(5)));
+    // As are too many headers.
+    let (mut s, mut reader) = connect(port);
+    let many: String = (0..200).map(|i| format!("X-{i}: y\r\n")).collect();
+    send(&mut s, &format!("GET / HTTP/1.1\r\n{many}\r\n"));
+    let mut line = String::new();
+    let _ = reader.read_line(&mut line);
+    assert!(line.starts_with("HTTP/1.1 431 "), "{line:?}");
+
+    // Before: 16 heads of 64 MB took 700 MB. Now 8 clients sending 16 MB of header each (as
+    // fast as they can, until the server closes) leave the memory as it was.
+    let senders: Vec<_> = (0..8)
+        .map(|_| {
+            std::thread::spawn(move || {
+                let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) else {
+                    return;
+                };
+                let _ = s.set_write_timeout(Some(Duration::from_secs(10)));
+                let _ = s.write_all(b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: ");
+                let chunk = vec![b'a'; 64 * 1024];
+                for _ in 0..256 {
+                    if s.write_all(&chunk).is_err() {
+                        return;
+                    }
+                }
+            })
+        })
+        .collect();
+    for h in senders {
+        h.join().expect("sender");
+    }
+    if let (Some((rss_before, _)), Some((rss_after, _))) = (before, rss_and_threads(&server)) {
+        assert!(
+            rss_after < rss_before + 32 * 1024,
+            "RSS grew from {rss_before} kB to {rss_after} kB"
+        );
+    }
+    assert_eq!(get(port, "GET", "/").0, 200);
+}
+
+#[test]
+fn idle_connections_are_bounded_and_closed() {
+    let site = SiteTest::fixture("basic");
+    let server = start(&site);
+    let port = server.port;
+    assert_eq!(get(port, "GET", "/").0, 200);
+    let before = rss_and_threads(&server);
+
+    // Before: a thread each, 5,000 of them took 1.3 GB. Now at most 128 are served at once;
+    // 600 idle ones cost no more threads than that, and a page still loads among them.
+    let mut idle: Vec<TcpStream> = (0..600)
+        .filter_map(|_| TcpStream::connect(("127.0.0.1", port)).ok())
+        .collect();
+    assert!(idle.len() > 500, "only {} connections opened", idle.len());
+    std::thread::sleep(Duration::from_millis(500));
+    if let (Some((rss_before, threads_before)), Some((rss, threads))) =
+        (before, rss_and_threads(&server))
+    {
+        assert!(
+            threads < threads_before + 140,
+            "{threads} threads (from {threads_before})"
+        );
+        assert!(
+            rss < rss_before + 64 * 1024,
+            "RSS grew from {rss_before} kB to {rss} kB"
+        );
+    }
+    let started = Instant::now();
+    assert_eq!(get(port, "GET", "/").0, 200);
+    assert!(started.elapsed() < Duration::from_secs(2));
+
+    // A client that sends its head one byte a second is cut off (head timeout, 10 s).
+    let slow = std::thread::spawn(move || {
+        let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+        let started = Instant::now();
+        for b in b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" {
+            if s.write_all(&[*b]).is_err() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(1000));
+        }
+        started.elapsed()
+    });
+
+    // The newest idle connection is closed by the server after its idle timeout (5 s).
+    let last = idle.last_mut().expect("a connection");
+    let waited = Instant::now();
+    assert!(closed_within(last, Duration::from_secs(15)));
+    assert!(
+        waited.elapsed() < Duration::from_secs(12),
+        "{:?}",
+        waited.elapsed()
+    );
+    let slow = slow.join().expect("slow client");
+    assert!(
+        slow > Duration::from_secs(8) && slow < Duration::from_secs(15),
+        "slow client cut off after {slow:?}"
+    );
+}
+
+#[test]
+fn only_get_and_head_are_answered_and_post_opens_no_event_stream() {
+    let site = SiteTest::fixture("basic");
+    let server = start(&site);
+    for (method, path) in [
+        ("POST", "/__errdex/events"),
+        ("PUT", "/"),
+        ("DELETE", "/index.html"),
+        ("OPTIONS", "/__errdex/events"),
+    ] {
+        let started = Instant::now();
+        let (status, head, _) = get(server.port, method, path);
+        assert_eq!(status, 405, "{method} {path}: {head}");
+        assert!(head.contains("Allow: GET, HEAD"), "{head}");
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{method} {path} took {:?}",
+            started.elapsed()
+        );
+    }
+    // A POST with a body is answered too (and the connection closed, the body unread).
+    let (mut s, mut reader) = connect(server.port);
+    send(
+        &mut s,
+        "POST /__errdex/events HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello",
+    );
+    assert_eq!(read_response(&mut reader, false).0, 405);
+    assert!(closed_within(&mut s, Duration::from_secs(2)));
+    // HEAD of the event stream: its head, no stream.
+    let started = Instant::now();
+    let (status, head, body) = get(server.port, "HEAD", "/__errdex/events");
+    assert_eq!((status, body.len()), (200, 0), "{head}");
+    assert!(head.contains("text/event-stream"), "{head}");
+    assert!(started.elapsed() < Duration::from_secs(5));
 }

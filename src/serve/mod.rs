@@ -1,16 +1,25 @@
 //! `errdex serve`: the site built in memory, served on loopback, rebuilt as files change.
 //!
-//! watch (notify, debounced) → [`Rebuild`] (only what a change touches) → HTTP (tiny_http, a
-//! thread per connection) + live reload over Server-Sent Events. Pages get a small script, in
-//! serve only, that listens on `/__errdex/events`: `reload` reloads keeping the scroll
-//! position; `problems` shows the diagnostics (the terminal's text, file:line:col) as an
-//! overlay while the last good site keeps serving; the next good build removes it.
+//! watch (notify, debounced) → [`Rebuild`] (only what a change touches) → HTTP
+//! (`serve/http.rs`: std sockets and httparse, a thread per connection) + live reload over
+//! Server-Sent Events. Pages get a small script, in serve only, that listens on
+//! `/__errdex/events`: `reload` reloads keeping the scroll position; `problems` shows the
+//! diagnostics (the terminal's text, file:line:col) as an overlay while the last good site
+//! keeps serving; the next good build removes it.
 //!
 //! Only the site's own rendered files are served, from memory: a path is percent-decoded and
 //! refused when it has `..`, a backslash or a NUL, so nothing on the disk is ever reachable.
+//! Only `GET` and `HEAD` are answered (405 otherwise, the event stream included).
+//!
+//! What a client can make the server hold is bounded (`serve/http.rs` has the numbers): at
+//! most 128 connections (a new one closes the one idle longest), a request head of at most
+//! 32 KiB and 64 headers (431), 5 s to start a request and 10 s to send its head (408), 10 s
+//! per blocked write. Responses go out in one write with `Content-Length` and `TCP_NODELAY`,
+//! so keep-alive (HTTP/1.1, or HTTP/1.0 with `Connection: keep-alive`) costs no delayed-ACK
+//! wait.
 
 use std::io::Write;
-use std::net::SocketAddr;
+use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::time::{Duration, Instant};
@@ -20,6 +29,10 @@ pub mod rebuild;
 use crate::diagnostic;
 use crate::site::LoadOptions;
 use rebuild::{Change, Rebuild};
+
+mod http;
+
+use http::{Reply, Response};
 
 /// How `serve` runs.
 #[derive(Debug, Clone)]
@@ -79,7 +92,7 @@ pub fn serve(options: &ServeOptions, on_start: &dyn Fn(&str)) -> Result<(), Serv
     let started = Instant::now();
     let rebuild = Rebuild::new(&options.root, load);
     report(&rebuild, started.elapsed());
-    let (server, addr) = bind(options)?;
+    let (listener, addr) = bind(options)?;
     let base_url = format!("http://{addr}/");
     let shared = Arc::new(Shared {
         site: RwLock::new(Served {
@@ -89,23 +102,22 @@ pub fn serve(options: &ServeOptions, on_start: &dyn Fn(&str)) -> Result<(), Serv
         version: Mutex::new(0),
         changed: Condvar::new(),
     });
-    let server = Arc::new(server);
     {
         let shared = shared.clone();
-        let server = server.clone();
-        std::thread::spawn(move || accept(&server, &shared));
+        let handler: Arc<http::Handler> = Arc::new(move |target: &str| handle(target, &shared));
+        std::thread::spawn(move || http::run(&listener, &handler));
     }
     on_start(&base_url);
     watch(watching, rebuild, &shared)
 }
 
-fn bind(options: &ServeOptions) -> Result<(tiny_http::Server, SocketAddr), ServeError> {
+fn bind(options: &ServeOptions) -> Result<(TcpListener, SocketAddr), ServeError> {
     let last = options.port.saturating_add(PORT_TRIES);
     for port in options.port..=last {
-        if let Ok(server) = tiny_http::Server::http((options.bind.as_str(), port))
-            && let Some(addr) = server.server_addr().to_ip()
+        if let Ok(listener) = TcpListener::bind((options.bind.as_str(), port))
+            && let Ok(addr) = listener.local_addr()
         {
-            return Ok((server, addr));
+            return Ok((listener, addr));
         }
     }
     Err(ServeError::NoPort {
@@ -268,53 +280,17 @@ fn notify(shared: &Shared) {
     shared.changed.notify_all();
 }
 
-/// Accepts connections; each request gets its own thread, so a live-reload stream never
-/// blocks a page.
-fn accept(server: &tiny_http::Server, shared: &Arc<Shared>) {
-    for request in server.incoming_requests() {
-        let shared = shared.clone();
-        std::thread::spawn(move || handle(request, &shared));
-    }
-}
-
-fn handle(request: tiny_http::Request, shared: &Shared) {
-    let url = request.url().to_string();
-    let path = url.split(['?', '#']).next().unwrap_or("/");
+/// What the site answers to a `GET` or `HEAD` of `target` (the HTTP layer refuses the rest).
+fn handle(target: &str, shared: &Arc<Shared>) -> Reply {
+    let path = target.split(['?', '#']).next().unwrap_or("/");
     if path == "/__errdex/events" {
-        events(request, shared);
-        return;
+        let shared = shared.clone();
+        return Reply::Stream {
+            content_type: "text/event-stream",
+            body: Box::new(move |writer| events(writer, &shared)),
+        };
     }
-    let method_ok = matches!(
-        request.method(),
-        tiny_http::Method::Get | tiny_http::Method::Head
-    );
-    let response = if method_ok {
-        page(shared, path)
-    } else {
-        plain(405, "method not allowed")
-    };
-    let _ = request.respond(response);
-}
-
-type Body = std::io::Cursor<Vec<u8>>;
-
-fn plain(status: u16, text: &str) -> tiny_http::Response<Body> {
-    with_headers(
-        tiny_http::Response::from_string(text).with_status_code(status),
-        &[("Content-Type", "text/plain; charset=utf-8")],
-    )
-}
-
-fn with_headers(
-    mut response: tiny_http::Response<Body>,
-    headers: &[(&str, &str)],
-) -> tiny_http::Response<Body> {
-    for (name, value) in headers {
-        if let Ok(h) = tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()) {
-            response = response.with_header(h);
-        }
-    }
-    response
+    Reply::Full(page(shared, path))
 }
 
 /// The site path a request names, or `None` when it tries to leave the site.
@@ -364,7 +340,7 @@ pub fn content_type(path: &str) -> &'static str {
     }
 }
 
-fn page(shared: &Shared, url_path: &str) -> tiny_http::Response<Body> {
+fn page(shared: &Shared, url_path: &str) -> Response {
     let Some(path) = site_path(url_path) else {
         return not_found(shared);
     };
@@ -381,7 +357,7 @@ fn page(shared: &Shared, url_path: &str) -> tiny_http::Response<Body> {
     }
 }
 
-fn not_found(shared: &Shared) -> tiny_http::Response<Body> {
+fn not_found(shared: &Shared) -> Response {
     let served = shared.site.read().unwrap_or_else(|e| e.into_inner());
     let problems = served.problems.clone();
     match served.pages.get("404.html").cloned() {
@@ -395,26 +371,22 @@ fn not_found(shared: &Shared) -> tiny_http::Response<Body> {
             let blank = b"<!doctype html><html lang=en><meta charset=utf-8><title>errdex: errors</title><body></body></html>";
             respond_file("index.html", blank, 503, problems.as_deref())
         }
-        None => plain(404, "not found"),
+        None => Response::plain(404, "not found"),
     }
 }
 
-fn respond_file(
-    path: &str,
-    bytes: &[u8],
-    status: u16,
-    problems: Option<&str>,
-) -> tiny_http::Response<Body> {
+fn respond_file(path: &str, bytes: &[u8], status: u16, problems: Option<&str>) -> Response {
     let ctype = content_type(path);
     let body = if ctype.starts_with("text/html") {
         with_live_reload(bytes, problems)
     } else {
         bytes.to_vec()
     };
-    with_headers(
-        tiny_http::Response::from_data(body).with_status_code(status),
-        &[("Content-Type", ctype), ("Cache-Control", "no-store")],
-    )
+    Response {
+        status,
+        headers: vec![("Content-Type", ctype), ("Cache-Control", "no-store")],
+        body,
+    }
 }
 
 /// The page with the live-reload script (and the problems overlay's text) before `</body>`.
@@ -434,11 +406,9 @@ fn with_live_reload(bytes: &[u8], problems: Option<&str>) -> Vec<u8> {
 
 /// A Server-Sent Events stream: `reload` after every good rebuild, `problems` (JSON text)
 /// after a failed one; a comment every 15 s keeps it open. Ends when the client goes.
-fn events(request: tiny_http::Request, shared: &Shared) {
-    let mut writer = request.into_writer();
-    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\n: connected\n\n";
+fn events(writer: &mut dyn Write, shared: &Shared) {
     if writer
-        .write_all(head.as_bytes())
+        .write_all(b": connected\n\n")
         .and_then(|()| writer.flush())
         .is_err()
     {
