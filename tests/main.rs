@@ -6,6 +6,7 @@ mod harness;
 mod build;
 mod check;
 mod docs;
+mod hostile;
 mod limits;
 mod output;
 mod search;
