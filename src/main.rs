@@ -356,7 +356,7 @@ fn match_log(root: &std::path::Path, log: &std::path::Path, format: OutputFormat
         matcher.scan(std::io::stdin().lock())
     } else {
         match std::fs::File::open(log) {
-            Ok(f) => matcher.scan(std::io::BufReader::new(f)),
+            Ok(f) => matcher.scan(f),
             Err(e) => {
                 eprintln!("error: cannot read {}: {e}", log.display());
                 return ExitCode::from(2);

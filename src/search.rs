@@ -552,10 +552,12 @@ impl<'a> Matcher<'a> {
     }
 
     /// Reads a log to its end, a line at a time, and returns each known error once, at its first
-    /// line, in order of appearance. Any size and any bytes: invalid UTF-8 is replaced, and a line
-    /// is matched on its first [`MAX_LINE_BYTES`] bytes (the rest is read and dropped), so memory
-    /// stays bounded whatever the input.
-    pub fn scan(&self, mut log: impl std::io::BufRead) -> std::io::Result<Vec<LogMatch>> {
+    /// line, in order of appearance. Any size and any bytes: a log that starts with a UTF-16 byte
+    /// order mark is decoded as UTF-16 (PowerShell writes those), a UTF-8 one is skipped, invalid
+    /// UTF-8 is replaced, and a line is matched on its first [`MAX_LINE_BYTES`] bytes (the rest is
+    /// read and dropped), so memory stays bounded whatever the input.
+    pub fn scan(&self, log: impl std::io::Read) -> std::io::Result<Vec<LogMatch>> {
+        let mut log = std::io::BufReader::new(encoding_rs_io::DecodeReaderBytes::new(log));
         let mut found: Vec<LogMatch> = Vec::new();
         let mut buf = Vec::with_capacity(MAX_LINE_BYTES);
         let mut line_no = 0;

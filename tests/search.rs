@@ -180,7 +180,7 @@ fn search_and_match_from_the_terminal_agree() {
     assert!(human.stdout.contains("Quick fix: "), "{}", human.stdout);
 }
 
-/// `errdex match --format json` on `log` given as standard input: (exit code, [(id, line, count)]).
+/// What `errdex match --format json` printed: (id, line, count) for each known error.
 fn matches(run: &crate::harness::Run) -> Vec<(String, u64, u64)> {
     let found: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
     found
@@ -195,6 +195,36 @@ fn matches(run: &crate::harness::Run) -> Vec<(String, u64, u64)> {
             )
         })
         .collect()
+}
+
+#[test]
+fn match_reads_utf16_logs_by_their_byte_order_mark() {
+    // Windows PowerShell's `>` and `Out-File` write UTF-16LE with a BOM and CRLF line ends.
+    let site = SiteTest::repo_site();
+    let text = format!("PS C:\\work> claude\r\nstarting\r\n{OAUTH_LINE}\r\ndone\r\n");
+    let expected = vec![("claude-code/401-oauth-token-expired".to_string(), 3, 1)];
+    let le: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    site.write_bytes("ps.log", &le);
+    let run = site.run(&["match", "ps.log", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(matches(&run), expected);
+
+    // UTF-16BE, from standard input.
+    let be: Vec<u8> = [0xFE, 0xFF]
+        .into_iter()
+        .chain(text.encode_utf16().flat_map(u16::to_be_bytes))
+        .collect();
+    let (run, _) = site.run_stdin_peak(&["match", "-", "--format", "json"], be);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(matches(&run), expected);
+
+    // A UTF-8 BOM is skipped.
+    site.write_bytes("bom.log", &[b"\xEF\xBB\xBF", text.as_bytes()].concat());
+    let run = site.run(&["match", "bom.log", "--format", "json"]);
+    assert_eq!(matches(&run), expected);
 }
 
 #[test]
