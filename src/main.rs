@@ -92,7 +92,7 @@ enum Command {
     },
     /// Find known errors in a log (a file or - for standard input) and print their fixes.
     #[command(
-        after_help = "Exit status: 0 when a known error was found, 1 when none was.\n\nExamples:\n  npm test 2>&1 | errdex match -\n  errdex match ci.log --format json"
+        after_help = "The log may be UTF-8 or, when it starts with a byte order mark, UTF-16 (as Windows PowerShell\nwrites). Each line is matched on its first 64 KiB; the rest of a longer line is read and\nskipped, so a log of any size takes little memory.\n\nExit status: 0 when a known error was found, 1 when none was.\n\nExamples:\n  npm test 2>&1 | errdex match -\n  errdex match ci.log --format json"
     )]
     Match {
         /// The log file, or - for standard input.
@@ -357,7 +357,7 @@ fn match_log(root: &std::path::Path, log: &std::path::Path, format: OutputFormat
         matcher.scan(std::io::stdin().lock())
     } else {
         match std::fs::File::open(log) {
-            Ok(f) => matcher.scan(std::io::BufReader::new(f)),
+            Ok(f) => matcher.scan(f),
             Err(e) => {
                 eprintln!("error: cannot read {}: {e}", log.display());
                 return ExitCode::from(2);

@@ -551,20 +551,19 @@ impl<'a> Matcher<'a> {
         }
     }
 
-    /// Reads a log to its end, a line at a time (any size; invalid UTF-8 replaced), and returns
-    /// each known error once, at its first line, in order of appearance.
-    pub fn scan(&self, mut log: impl std::io::BufRead) -> std::io::Result<Vec<LogMatch>> {
+    /// Reads a log to its end, a line at a time, and returns each known error once, at its first
+    /// line, in order of appearance. Any size and any bytes: a log that starts with a UTF-16 byte
+    /// order mark is decoded as UTF-16 (PowerShell writes those), a UTF-8 one is skipped, invalid
+    /// UTF-8 is replaced, and a line is matched on its first [`MAX_LINE_BYTES`] bytes (the rest is
+    /// read and dropped), so memory stays bounded whatever the input.
+    pub fn scan(&self, log: impl std::io::Read) -> std::io::Result<Vec<LogMatch>> {
+        let mut log = std::io::BufReader::new(encoding_rs_io::DecodeReaderBytes::new(log));
         let mut found: Vec<LogMatch> = Vec::new();
-        let mut buf = Vec::new();
+        let mut buf = Vec::with_capacity(MAX_LINE_BYTES);
         let mut line_no = 0;
-        loop {
-            buf.clear();
-            if log.read_until(b'\n', &mut buf)? == 0 {
-                break;
-            }
+        while read_line_capped(&mut log, &mut buf, MAX_LINE_BYTES)? {
             line_no += 1;
-            // Very long lines (minified output) are matched on their first 64 KB.
-            let text = String::from_utf8_lossy(&buf[..buf.len().min(65_536)]);
+            let text = String::from_utf8_lossy(&buf);
             if let Some(doc) = self.match_line(&text) {
                 match found.iter_mut().find(|m| m.doc == doc) {
                     Some(m) => m.count += 1,
@@ -578,6 +577,31 @@ impl<'a> Matcher<'a> {
         }
         Ok(found)
     }
+}
+
+/// How much of a log line [`Matcher::scan`] keeps and matches: 64 KiB. An error message is
+/// found near the start of its line, and a longer line is minified output or binary; the same cut
+/// as before lines were streamed, so results on ordinary logs are unchanged.
+pub const MAX_LINE_BYTES: usize = 64 * 1024;
+
+/// Reads the next line of `log` into `buf` (cleared first): its first `cap` bytes, newline
+/// included if it is among them; the rest of the line is read and dropped. `buf` never grows past
+/// `cap`. False at the end of the input.
+fn read_line_capped(
+    log: &mut impl std::io::BufRead,
+    buf: &mut Vec<u8>,
+    cap: usize,
+) -> std::io::Result<bool> {
+    use std::io::{BufRead, Read};
+    buf.clear();
+    let n = log.take(cap as u64).read_until(b'\n', buf)?;
+    if n == 0 {
+        return Ok(false);
+    }
+    if n == cap && buf.last() != Some(&b'\n') {
+        log.skip_until(b'\n')?;
+    }
+    Ok(true)
 }
 
 /// FNV-1a, 32 bits, over UTF-8: which shard a term lives in (search.js computes the same).
@@ -743,6 +767,38 @@ pub const MANIFEST: &str = "search/manifest.json";
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_log_line_is_kept_to_its_cap_and_the_rest_read_past() {
+        use std::io::Read;
+        // Lines shorter than, as long as, one byte over and far over the cap; a newline right
+        // after the cap; a 10 MB line with no newline; a last line without one. A reader buffer
+        // smaller than the cap so that lines cross its refills.
+        let huge = std::io::repeat(b'y').take(10_000_000);
+        let log = b"short\n12345678\n123456789\n".as_slice();
+        let log = log
+            .chain(b"abcdefgh\nwxyz\n".as_slice())
+            .chain(huge)
+            .chain(b"\nlast".as_slice());
+        let mut log = std::io::BufReader::with_capacity(3, log);
+        let cap = 8;
+        let mut buf = Vec::with_capacity(cap);
+        let mut lines = Vec::new();
+        while read_line_capped(&mut log, &mut buf, cap).unwrap() {
+            assert!(
+                buf.len() <= cap && buf.capacity() <= cap,
+                "{}",
+                buf.capacity()
+            );
+            lines.push(String::from_utf8_lossy(&buf).into_owned());
+        }
+        assert_eq!(
+            lines,
+            [
+                "short\n", "12345678", "12345678", "abcdefgh", "wxyz\n", "yyyyyyyy", "last"
+            ]
+        );
+    }
 
     #[test]
     fn stop_words_are_sorted_for_binary_search() {

@@ -103,6 +103,54 @@ impl SiteTest {
         Run::from(cmd.output().expect("run errdex"))
     }
 
+    /// Runs `errdex <args>` like [`SiteTest::run`] with `stdin` as its standard input, and returns
+    /// the run with the child's peak resident memory in KiB once it has read all but the last
+    /// pipe buffer of that input: its `VmHWM`, read while it waits for more input (standard input
+    /// is still open then, so it cannot have exited yet).
+    pub fn run_stdin_peak(&self, args: &[&str], stdin: Vec<u8>) -> (Run, u64) {
+        use std::io::{Read, Write};
+        use std::process::Stdio;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_errdex"))
+            .args(args)
+            .current_dir(self.root())
+            .env("ERRDEX_TODAY", "2026-11-28")
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run errdex");
+        let mut out_pipe = child.stdout.take().expect("stdout");
+        let out = std::thread::spawn(move || {
+            let mut o = Vec::new();
+            out_pipe.read_to_end(&mut o).map(|_| o)
+        });
+        let mut err_pipe = child.stderr.take().expect("stderr");
+        let err = std::thread::spawn(move || {
+            let mut e = Vec::new();
+            err_pipe.read_to_end(&mut e).map(|_| e)
+        });
+        let mut input = child.stdin.take().expect("stdin");
+        input.write_all(&stdin).expect("write the input");
+        let status = std::fs::read_to_string(format!("/proc/{}/status", child.id()))
+            .expect("/proc/<pid>/status");
+        let peak_kib = status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("VmHWM in /proc/<pid>/status");
+        drop(input);
+        let stdout = out.join().expect("stdout thread").expect("read stdout");
+        let stderr = err.join().expect("stderr thread").expect("read stderr");
+        let code = child.wait().expect("wait").code().unwrap_or(-1);
+        let run = Run {
+            code,
+            stdout: String::from_utf8_lossy(&stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&stderr).into_owned(),
+        };
+        (run, peak_kib)
+    }
+
     /// `errdex build`, which must succeed.
     pub fn build_ok(&self) -> Run {
         let run = self.run(&["build"]);

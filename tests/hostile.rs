@@ -72,9 +72,7 @@ impl Sandbox {
             let item = item.expect("walk");
             let rel = item.path().strip_prefix(self.root()).expect("prefix");
             let own = rel.starts_with("site/public")
-                || rel
-                    .to_string_lossy()
-                    .starts_with("site/.public.errdex-");
+                || rel.to_string_lossy().starts_with("site/.public.errdex-");
             if own {
                 continue;
             }
@@ -127,12 +125,30 @@ impl Sandbox {
     fn refused(&self, code: &str) -> Run {
         let before = self.fingerprint();
         let check = self.run(&["check"]);
-        assert_eq!(check.code, 1, "check should fail with {code}:\n{}", check.stderr);
-        assert!(check.stderr.contains(code), "no {code} in:\n{}", check.stderr);
+        assert_eq!(
+            check.code, 1,
+            "check should fail with {code}:\n{}",
+            check.stderr
+        );
+        assert!(
+            check.stderr.contains(code),
+            "no {code} in:\n{}",
+            check.stderr
+        );
         let build = self.run(&["build"]);
-        assert_eq!(build.code, 1, "build should fail with {code}:\n{}", build.stderr);
-        assert!(!self.site("public").exists(), "a failed build wrote the output");
-        assert!(before == self.fingerprint(), "a file outside the output changed");
+        assert_eq!(
+            build.code, 1,
+            "build should fail with {code}:\n{}",
+            build.stderr
+        );
+        assert!(
+            !self.site("public").exists(),
+            "a failed build wrote the output"
+        );
+        assert!(
+            before == self.fingerprint(),
+            "a file outside the output changed"
+        );
         assert!(
             !check.stderr.contains("SECRET") && !build.stderr.contains("SECRET"),
             "a file outside the site was read:\n{}",
@@ -146,7 +162,10 @@ impl Sandbox {
         let before = self.fingerprint();
         let build = self.run(&["build"]);
         assert_eq!(build.code, 0, "build failed:\n{}", build.stderr);
-        assert!(before == self.fingerprint(), "a file outside the output changed");
+        assert!(
+            before == self.fingerprint(),
+            "a file outside the output changed"
+        );
         build
     }
 
@@ -156,7 +175,12 @@ impl Sandbox {
             .into_iter()
             .filter_map(Result::ok)
             .filter(|e| e.file_type().is_file())
-            .map(|e| (e.path().to_path_buf(), std::fs::read(e.path()).expect("read")))
+            .map(|e| {
+                (
+                    e.path().to_path_buf(),
+                    std::fs::read(e.path()).expect("read"),
+                )
+            })
             .collect()
     }
 }
@@ -207,7 +231,11 @@ fn aliases_build_cannot_write_are_refused_by_check() {
     }
     // A folder where the output has a file.
     let run = with_alias("/404.html/old/").refused("E028");
-    assert!(run.stderr.contains("`404.html` is a file"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("`404.html` is a file"),
+        "{}",
+        run.stderr
+    );
     // And a good one still builds, in the output.
     let s = with_alias("/v1.2/old_page/");
     s.builds();
@@ -219,7 +247,11 @@ fn links_out_of_the_site_are_not_followed() {
     let s = Sandbox::new();
     s.symlink(&s.root().join("secret.md"), "content/tool-a/evil.md");
     let run = s.refused("E025");
-    assert!(run.stderr.contains("content/tool-a/evil.md"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("content/tool-a/evil.md"),
+        "{}",
+        run.stderr
+    );
 
     let s = Sandbox::new();
     s.symlink(&s.root().join("outside-dir"), "content/outside");
@@ -258,7 +290,11 @@ fn fifos_do_not_hang_check_or_build() {
         return;
     }
     let run = s.refused("E026");
-    assert!(run.stderr.contains("content/tool-a/pipe.md"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("content/tool-a/pipe.md"),
+        "{}",
+        run.stderr
+    );
     // A FIFO as site.yaml: refused at once, not read.
     let s = Sandbox::new();
     std::fs::remove_file(s.site("site.yaml")).expect("rm");
@@ -285,7 +321,12 @@ fn site_yaml_urls_and_numbers_are_checked() {
         s.edit("site.yaml", old, new);
         s.refused(code);
     }
-    for base in ["https://", "https://e.org/x?a=1#f", "https://e.org/../x/", "ftp://e.org/"] {
+    for base in [
+        "https://",
+        "https://e.org/x?a=1#f",
+        "https://e.org/../x/",
+        "ftp://e.org/",
+    ] {
         let s = Sandbox::new();
         let text = std::fs::read_to_string(s.site("site.yaml")).expect("read");
         let text: String = text
@@ -304,7 +345,11 @@ fn site_yaml_urls_and_numbers_are_checked() {
     let s = Sandbox::new();
     s.write("site.yaml", "# nothing yet\n");
     let run = s.refused("E001");
-    assert!(run.stderr.contains("missing required field `title`"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("missing required field `title`"),
+        "{}",
+        run.stderr
+    );
     let s = Sandbox::new();
     s.write("content/tool-a/_section.yaml", "");
     let run = s.refused("E001");
@@ -313,14 +358,22 @@ fn site_yaml_urls_and_numbers_are_checked() {
 
 #[test]
 fn control_characters_never_reach_the_output() {
-    for field in ["title: \"A \\x01 title\"", "title: \"A \\0 title\"", "title: \"\\e[31mred\""] {
+    for field in [
+        "title: \"A \\x01 title\"",
+        "title: \"A \\0 title\"",
+        "title: \"\\e[31mred\"",
+    ] {
         let s = Sandbox::new();
         s.edit(ENTRY, "title: Tool A minimal entry", field);
         s.refused("E027");
     }
     // In the body they are left out: no output file holds a control character.
     let s = Sandbox::new();
-    s.edit(ENTRY, "A minimal error.", "A minimal\0 error \u{1b}[31mred\u{1b}[0m.");
+    s.edit(
+        ENTRY,
+        "A minimal error.",
+        "A minimal\0 error \u{1b}[31mred\u{1b}[0m.",
+    );
     s.builds();
     for (path, bytes) in s.output_files() {
         let bad = bytes
@@ -353,8 +406,12 @@ fn a_title_cannot_break_out_of_the_json_ld() {
 #[test]
 fn every_type_error_of_a_file_in_one_run() {
     let s = Sandbox::new();
-    s.edit(ENTRY, "causes:\n  - Something went wrong.", "causes: x\ndraft: maybe")
-        .edit(ENTRY, "updated: 2026-11-01", "updated: 12345");
+    s.edit(
+        ENTRY,
+        "causes:\n  - Something went wrong.",
+        "causes: x\ndraft: maybe",
+    )
+    .edit(ENTRY, "updated: 2026-11-01", "updated: 12345");
     let run = s.refused("E003");
     let lines: Vec<&str> = run
         .stderr
@@ -365,7 +422,11 @@ fn every_type_error_of_a_file_in_one_run() {
     assert!(run.stderr.contains("causes: x"), "{}", run.stderr);
     assert!(run.stderr.contains("draft: maybe"), "{}", run.stderr);
     assert!(run.stderr.contains("updated: 12345"), "{}", run.stderr);
-    assert!(run.stderr.contains("not written as YYYY-MM-DD"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("not written as YYYY-MM-DD"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -377,5 +438,9 @@ fn a_fence_inside_a_block_points_at_itself() {
         "summary: |\n  Only the\n---\n  required fields.",
     );
     let run = s.refused("E029");
-    assert!(run.stderr.contains("closes the front matter"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("closes the front matter"),
+        "{}",
+        run.stderr
+    );
 }

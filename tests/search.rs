@@ -136,10 +136,12 @@ fn the_browser_ranks_exactly_like_the_terminal() {
     );
 }
 
+const OAUTH_LINE: &str = r#"2026-03-14T09:12:44.123Z [claude] API Error: 401 {"type":"error","error":{"type":"authentication_error","message":"OAuth token has expired. Please obtain a new token or refresh your existing token."},"request_id":"req_011CZoxfN7gfaRaHPMWyHxLq"} · Please run /login"#;
+
 #[test]
 fn search_and_match_from_the_terminal_agree() {
     let site = SiteTest::repo_site();
-    let line = r#"2026-03-14T09:12:44.123Z [claude] API Error: 401 {"type":"error","error":{"type":"authentication_error","message":"OAuth token has expired. Please obtain a new token or refresh your existing token."},"request_id":"req_011CZoxfN7gfaRaHPMWyHxLq"} · Please run /login"#;
+    let line = OAUTH_LINE;
     let run = site.run(&["search", "--format", "json", "--limit", "3", line]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let results: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
@@ -176,4 +178,87 @@ fn search_and_match_from_the_terminal_agree() {
         human.stdout
     );
     assert!(human.stdout.contains("Quick fix: "), "{}", human.stdout);
+}
+
+/// What `errdex match --format json` printed: (id, line, count) for each known error.
+fn matches(run: &crate::harness::Run) -> Vec<(String, u64, u64)> {
+    let found: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    found
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|m| {
+            (
+                m["id"].as_str().unwrap_or("").to_string(),
+                m["line"].as_u64().unwrap_or(0),
+                m["count"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn match_reads_utf16_logs_by_their_byte_order_mark() {
+    // Windows PowerShell's `>` and `Out-File` write UTF-16LE with a BOM and CRLF line ends.
+    let site = SiteTest::repo_site();
+    let text = format!("PS C:\\work> claude\r\nstarting\r\n{OAUTH_LINE}\r\ndone\r\n");
+    let expected = vec![("claude-code/401-oauth-token-expired".to_string(), 3, 1)];
+    let le: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    site.write_bytes("ps.log", &le);
+    let run = site.run(&["match", "ps.log", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(matches(&run), expected);
+
+    // UTF-16BE, from standard input.
+    let be: Vec<u8> = [0xFE, 0xFF]
+        .into_iter()
+        .chain(text.encode_utf16().flat_map(u16::to_be_bytes))
+        .collect();
+    let (run, _) = site.run_stdin_peak(&["match", "-", "--format", "json"], be);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(matches(&run), expected);
+
+    // A UTF-8 BOM is skipped.
+    site.write_bytes("bom.log", &[b"\xEF\xBB\xBF", text.as_bytes()].concat());
+    let run = site.run(&["match", "bom.log", "--format", "json"]);
+    assert_eq!(matches(&run), expected);
+}
+
+#[test]
+fn a_huge_line_is_matched_on_its_start_in_bounded_memory() {
+    let site = SiteTest::repo_site();
+    // The baseline: the same error in 2 MB of short lines (more than a pipe buffer, so that the
+    // peak is read after the site is loaded and the lines matched).
+    let mut short = format!("{OAUTH_LINE}\n").into_bytes();
+    short.extend(b"retrying in 5 seconds\n".repeat(100_000));
+    let (run, base_kib) = site.run_stdin_peak(&["match", "-", "--format", "json"], short);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+
+    // A 48 MB line of binary garbage and invalid UTF-8 with the error at its start, then two
+    // ordinary lines, then 8 MB without a final newline.
+    let garbage: Vec<u8> = b"\xff\xfe\x00\x1b[31m\xc3 garbage "
+        .iter()
+        .copied()
+        .cycle()
+        .take(48 << 20)
+        .collect();
+    let mut log = format!("{OAUTH_LINE} ").into_bytes();
+    log.extend_from_slice(&garbage);
+    log.extend_from_slice(format!("\nretrying\n{OAUTH_LINE}\n").as_bytes());
+    log.extend_from_slice(&garbage[..8 << 20]);
+    drop(garbage);
+    let (run, peak_kib) = site.run_stdin_peak(&["match", "-", "--format", "json"], log);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        matches(&run),
+        [("claude-code/401-oauth-token-expired".to_string(), 1, 2)]
+    );
+    // Buffering the line would take 48 MB more; streaming it takes a few pages.
+    assert!(
+        peak_kib < base_kib + 16 * 1024,
+        "peak {peak_kib} KiB for a 48 MB line, {base_kib} KiB for short lines"
+    );
 }
