@@ -45,6 +45,64 @@ struct RawConfig {
     stale_after_days: Option<Spanned<i64>>,
 }
 
+impl RawConfig {
+    /// Every problem of the values serde cannot check: control characters, URLs, numbers.
+    fn problems(&self, path: &Path, text: &str) -> Vec<Diagnostic> {
+        let index = LineIndex::new(text);
+        let mut problems = Vec::new();
+        let mut report = |problem: Problem, at: std::ops::Range<usize>| {
+            problems.push(Diagnostic::new(problem, path, Some(index.location(at))));
+        };
+        for (field, value) in [
+            ("title", Some(&self.title)),
+            ("description", self.description.as_ref()),
+            ("language", self.language.as_ref()),
+        ] {
+            if let Some(v) = value
+                && let Some(c) = forbidden_control(&v.value)
+            {
+                let problem = Problem::ControlCharacter {
+                    field: field.into(),
+                    code: u32::from(c),
+                };
+                report(problem, range_of(v, text, 0));
+            }
+        }
+        if let Err(detail) = check_base_url(&self.base_url.value) {
+            report(
+                Problem::BadUrl {
+                    url: self.base_url.value.clone(),
+                    detail: format!("`base_url` {detail}"),
+                },
+                range_of(&self.base_url, text, 0),
+            );
+        }
+        if let Some(edit) = &self.edit_url
+            && let Err(detail) = check_external_url(&edit.value)
+        {
+            report(
+                Problem::BadUrl {
+                    url: edit.value.clone(),
+                    detail: format!("`edit_url` must be an absolute http(s) URL: {detail}"),
+                },
+                range_of(edit, text, 0),
+            );
+        }
+        if let Some(days) = &self.stale_after_days
+            && days.value < 1
+        {
+            report(
+                Problem::InvalidValue {
+                    detail: format!("`stale_after_days` is {}", days.value),
+                    hint: "write a number of days of 1 or more".into(),
+                },
+                range_of(days, text, 0),
+            );
+        }
+        problems
+    }
+}
+
 fn default_language() -> String {
     "en".into()
 }
@@ -94,57 +152,7 @@ impl Config {
                 vec![Diagnostic::at(missing, path, text, 0..0)]
             }
         })?;
-        let index = LineIndex::new(text);
-        let mut problems = Vec::new();
-        let mut report = |problem: Problem, at: std::ops::Range<usize>| {
-            problems.push(Diagnostic::new(problem, path, Some(index.location(at))));
-        };
-        for (field, value) in [
-            ("title", Some(&raw.title)),
-            ("description", raw.description.as_ref()),
-            ("language", raw.language.as_ref()),
-        ] {
-            if let Some(v) = value
-                && let Some(c) = forbidden_control(&v.value)
-            {
-                let problem = Problem::ControlCharacter {
-                    field: field.into(),
-                    code: u32::from(c),
-                };
-                report(problem, range_of(v, text, 0));
-            }
-        }
-        if let Err(detail) = check_base_url(&raw.base_url.value) {
-            report(
-                Problem::BadUrl {
-                    url: raw.base_url.value.clone(),
-                    detail: format!("`base_url` {detail}"),
-                },
-                range_of(&raw.base_url, text, 0),
-            );
-        }
-        if let Some(edit) = &raw.edit_url
-            && let Err(detail) = check_external_url(&edit.value)
-        {
-            report(
-                Problem::BadUrl {
-                    url: edit.value.clone(),
-                    detail: format!("`edit_url` must be an absolute http(s) URL: {detail}"),
-                },
-                range_of(edit, text, 0),
-            );
-        }
-        if let Some(days) = &raw.stale_after_days
-            && days.value < 1
-        {
-            report(
-                Problem::InvalidValue {
-                    detail: format!("`stale_after_days` is {}", days.value),
-                    hint: "write a number of days of 1 or more".into(),
-                },
-                range_of(days, text, 0),
-            );
-        }
+        let problems = raw.problems(path, text);
         if !problems.is_empty() {
             return Err(problems);
         }
