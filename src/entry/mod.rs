@@ -184,6 +184,7 @@ pub fn parse(path: &Path, id: &str, text: &str, cx: &ParseContext) -> Parsed {
         v.fields(read.fields);
         return fail(v.problems);
     }
+    v.null_values(&read.keys, &read.fields.present_keys());
     let own = v.fields(read.fields);
     let fields = own.or(&cx.defaults.fields);
     v.warnings(&fields, split.body, split.body_offset, cx.stale_after_days);
@@ -375,6 +376,22 @@ mod tests {
                 10,
             ),
             (&GOOD.replace("    note: shows it\n", ""), "E024", 11, 5),
+            // A required field with no value is null to YAML: it must not drop the entry silently.
+            (&GOOD.replace("title: T", "title:"), "E009", 2, 1),
+            (&GOOD.replace("summary: S", "summary: ~"), "E009", 3, 1),
+            // Every value of the wrong type, in one run.
+            (
+                &GOOD.replace("causes: [a]", "causes: x\ndraft: maybe"),
+                "E003",
+                9,
+                8,
+            ),
+            (
+                &GOOD.replace("\ntitle: T", "\ntitle: \"T\\x01\""),
+                "E027",
+                2,
+                8,
+            ),
         ];
         for (text, code, line, col) in cases {
             let got = problems(text);

@@ -91,6 +91,23 @@ impl<'a> Validator<'a> {
         }
     }
 
+    /// Required fields written with no value (`title:` or `title: ~`): YAML reads them as
+    /// null, which would otherwise leave the entry out without a word.
+    pub(super) fn null_values(&mut self, keys: &[Spanned<String>], set: &[String]) {
+        for key in keys {
+            let required = required_fields().any(|f| f == key.value);
+            if required && !set.contains(&key.value) {
+                let range = key_range(key, self.text, self.offset);
+                self.problems.push(self.diag_at(
+                    Problem::EmptyValue {
+                        field: key.value.clone(),
+                    },
+                    range,
+                ));
+            }
+        }
+    }
+
     fn range<T>(&self, at: &Spanned<T>) -> Range<usize> {
         range_of(at, self.text, self.offset)
     }
