@@ -183,6 +183,9 @@ fn read_around_errors(
         }
         blanked[i] = true;
         let end = starts.get(i + 1).copied().unwrap_or(text.len());
+        if end > text.len() || !text.is_char_boundary(starts[i]) || !text.is_char_boundary(end) {
+            break;
+        }
         let spaces: String = text[starts[i]..end]
             .bytes()
             .map(|b| if b == b'\n' { '\n' } else { ' ' })
