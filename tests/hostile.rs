@@ -359,6 +359,7 @@ fn site_yaml_urls_and_numbers_are_checked() {
 #[test]
 fn control_characters_never_reach_the_output() {
     for field in [
+        "title: A \u{85} raw next-line character",
         "title: \"A \\x01 title\"",
         "title: \"A \\0 title\"",
         "title: \"\\e[31mred\"",

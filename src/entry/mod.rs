@@ -167,6 +167,7 @@ pub fn parse(path: &Path, id: &str, text: &str, cx: &ParseContext) -> Parsed {
         Err(d) => return fail(vec![d]),
     };
     let mut v = Validator::new(path, text, split.yaml_offset, cx.today);
+    v.escapes = validate::may_hold_controls(split.yaml);
     v.keys(&read.keys, cx.defaults);
     if v.problems
         .iter()

@@ -37,6 +37,9 @@ pub(super) struct Validator<'a> {
     pub(super) prose: Vec<Prose>,
     /// Where this file sets `updated`, for the stale warning.
     pub(super) updated_at: Option<Range<usize>>,
+    /// False when the YAML can hold no control character in a value: the parser refuses raw
+    /// ones except U+0085, so only that or a double-quoted escape (`\x01`) can write one.
+    pub(super) escapes: bool,
 }
 
 impl<'a> Validator<'a> {
@@ -50,6 +53,7 @@ impl<'a> Validator<'a> {
             today,
             prose: Vec::new(),
             updated_at: None,
+            escapes: may_hold_controls(&text[offset.min(text.len())..]),
         }
     }
 
@@ -134,6 +138,9 @@ impl<'a> Validator<'a> {
     /// False, with a diagnostic, when a value holds a control character (see
     /// [`forbidden_control`]).
     pub(super) fn clean(&mut self, field: &str, s: &Spanned<String>) -> bool {
+        if !self.escapes {
+            return true;
+        }
         match forbidden_control(&s.value) {
             Some(c) => {
                 self.report(
@@ -449,4 +456,11 @@ fn why_not_a_date(text: &str) -> String {
         ),
         Err(_) => format!("the year {year} is out of range"),
     }
+}
+
+/// True when a YAML text may decode to a value with a control character (see
+/// [`Validator::escapes`]): it has a backslash or a raw U+0085.
+pub(super) fn may_hold_controls(yaml: &str) -> bool {
+    memchr::memchr(b'\\', yaml.as_bytes()).is_some()
+        || memchr::memmem::find(yaml.as_bytes(), "\u{85}".as_bytes()).is_some()
 }
