@@ -24,7 +24,7 @@ pub enum Severity {
 }
 
 /// Every diagnostic's stable code and name, in order. Codes are never reused or renumbered.
-pub const CODES: [(&str, &str); 34] = [
+pub const CODES: [(&str, &str); 35] = [
     ("E001", "missing-field"),
     ("E002", "unknown-field"),
     ("E003", "invalid-value"),
@@ -59,6 +59,7 @@ pub const CODES: [(&str, &str); 34] = [
     ("W003", "repeated-sentence"),
     ("W004", "placeholder"),
     ("W005", "duplicate-signature"),
+    ("W006", "shared-sentence"),
 ];
 
 /// One user mistake: the wording and the hint. `Display` is the one-line message.
@@ -153,6 +154,8 @@ pub enum Problem {
     Placeholder { field: String },
     #[error("entry has the same `signature` as `{other}`")]
     DuplicateSignature { other: String },
+    #[error("this sentence is in {entries} entries; also in {others}")]
+    SharedSentence { entries: usize, others: String },
 }
 
 impl Problem {
@@ -199,6 +202,7 @@ impl Problem {
             RepeatedSentence { .. } => 31,
             Placeholder { .. } => 32,
             DuplicateSignature { .. } => 33,
+            SharedSentence { .. } => 34,
         }
     }
 
@@ -255,6 +259,7 @@ impl Problem {
             RepeatedSentence { .. } => "say it once; repeated text reads as filler".into(),
             Placeholder { .. } => "replace the placeholder with real, sourced text".into(),
             DuplicateSignature { .. } => "merge the two entries, or make one signature more specific".into(),
+            SharedSentence { .. } => "say it once, on the page where it belongs, and link there from the others: the same text on many pages reads as filler".into(),
         }
     }
 }

@@ -327,3 +327,41 @@ fn a_file_with_errors_still_has_its_links_checked_in_the_same_run() {
     let related = find(&json, "E014", ENTRY).unwrap_or_else(|| panic!("{json:#}"));
     assert_eq!(related["help"], "did you mean `tool-a/full-entry`?");
 }
+
+#[test]
+fn a_sentence_in_more_than_two_entries_is_a_warning_naming_the_others() {
+    let site = SiteTest::fixture("basic");
+    let filler = "Keep one credential source per shell so the tool never picks the wrong one.";
+    let entry = |n: &str, shared: &str| {
+        format!(
+            "---\ntitle: Entry {n}\nsummary: Summary {n}.\nsignature: 'Error: {n}'\nquick_fix: Fix {n}.\nupdated: 2026-11-01\ncauses:\n  - {shared}\nquick_fixes: [Retry {n}.]\nsources:\n  - url: https://example.org/{n}\n    title: Doc {n}\n    note: Shows {n}.\n---\n\nBody {n}.\n"
+        )
+    };
+    site.write("content/tool-a/shared-a.md", &entry("a", filler))
+        .write("content/tool-a/shared-b.md", &entry("b", filler));
+    // Two entries may share a sentence.
+    let run = site.run(&["check", "--strict"]);
+    assert!(!run.stderr.contains("W006"), "{}", run.stderr);
+    site.write("content/tool-a/shared-c.md", &entry("c", filler));
+    let run = site.run(&["check", "--strict"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let w006: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("warning[W006]"))
+        .collect();
+    assert_eq!(w006.len(), 1, "{}", run.stderr);
+    assert!(
+        w006[0].contains("in 3 entries")
+            && w006[0].contains("content/tool-a/shared-b.md")
+            && w006[0].contains("content/tool-a/shared-c.md"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("--> content/tool-a/shared-a.md:8:5"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains(filler), "{}", run.stderr);
+}

@@ -36,7 +36,7 @@ use crate::yaml::yaml_error;
 
 pub use fields::{Entry, FIELDS, RawFields, required_fields};
 pub use front_matter::schema;
-pub use quality::PLACEHOLDER;
+pub use quality::{PLACEHOLDER, SentenceKey};
 pub use section::{Defaults, SectionMeta, parse_defaults};
 use validate::Validator;
 
@@ -205,7 +205,15 @@ pub fn parse(path: &Path, id: &str, text: &str, cx: &ParseContext) -> Parsed {
         };
         (None, Some(refs))
     } else {
-        (fields.into_entry(path, id, body, links).map(Arc::new), None)
+        let mut sentences = std::mem::take(&mut v.sentences);
+        sentences.sort_unstable_by_key(|s| s.hash);
+        sentences.dedup_by_key(|s| s.hash);
+        (
+            fields
+                .into_entry(path, id, body, links, sentences)
+                .map(Arc::new),
+            None,
+        )
     };
     Parsed {
         entry,

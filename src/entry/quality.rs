@@ -7,6 +7,14 @@ use super::fields::Fields;
 use super::validate::{Prose, Validator};
 use crate::diagnostic::Problem;
 
+/// A sentence of the entry's prose, as the site-wide check compares them: the hash of its
+/// letters and digits (see `loose_text`) and about where it starts in the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SentenceKey {
+    pub hash: u64,
+    pub at: u32,
+}
+
 /// The text `errdex new` puts in fields; `check` warns while any is left.
 pub const PLACEHOLDER: &str = "TODO:";
 
@@ -115,6 +123,12 @@ impl Validator<'_> {
                     continue;
                 }
                 let hash = hasher.hash_one(loose.as_slice());
+                // For the site-wide check, with about where it starts (in a quoted or folded
+                // value, near). A source's title is the source's own name, shared by design.
+                if p.field != "sources.title" {
+                    let at = u32::try_from(p.start + offset).unwrap_or(u32::MAX);
+                    self.sentences.push(SentenceKey { hash, at });
+                }
                 let count = seen.entry(hash).or_insert(0);
                 *count += 1;
                 // Quoting the error's own text again is not repetition.

@@ -40,6 +40,8 @@ pub(super) struct Validator<'a> {
     /// False when the YAML can hold no control character in a value: the parser refuses raw
     /// ones except U+0085, so only that or a double-quoted escape (`\x01`) can write one.
     pub(super) escapes: bool,
+    /// Every sentence of eight words or more, for the site-wide check of shared sentences.
+    pub(super) sentences: Vec<super::quality::SentenceKey>,
 }
 
 impl<'a> Validator<'a> {
@@ -54,6 +56,7 @@ impl<'a> Validator<'a> {
             prose: Vec::new(),
             updated_at: None,
             escapes: may_hold_controls(&text[offset.min(text.len())..]),
+            sentences: Vec::new(),
         }
     }
 

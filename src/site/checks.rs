@@ -7,6 +7,8 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use rayon::prelude::*;
+
 use super::Site;
 use crate::diagnostic::{Diagnostic, Location, Problem, did_you_mean};
 use crate::entry::{Entry, Located};
@@ -223,6 +225,73 @@ impl<'a> Links<'a> {
             },
         }
     }
+}
+
+/// How many entries may share a sentence before it is reported.
+const MAX_SHARING: usize = 2;
+
+/// Sentences of eight words or more that appear in more than [`MAX_SHARING`] entries: reported
+/// once per sentence, in the first entry (by id) that has it, naming the others. `read` gives
+/// a file's text again, for the position (entries do not keep their text).
+pub(super) fn shared_sentences(
+    site: &Site,
+    read: &(dyn Fn(&Path) -> Option<String> + Sync),
+) -> Vec<Diagnostic> {
+    // Every (sentence, entry, place), sorted: a run of one hash is one sentence's entries, in
+    // id order (each entry lists a sentence once). A sort of flat triples is several times
+    // faster than a map of lists over a large site.
+    let mut all: Vec<(u64, usize, u32)> = site
+        .entries
+        .iter()
+        .enumerate()
+        .flat_map(|(i, e)| e.sentences.iter().map(move |s| (s.hash, i, s.at)))
+        .collect();
+    all.par_sort_unstable();
+    // (first entry, where in it, the other entries)
+    let mut shared: Vec<(usize, u32, Vec<usize>)> = all
+        .chunk_by(|a, b| a.0 == b.0)
+        .filter(|run| run.len() > MAX_SHARING)
+        .map(|run| (run[0].1, run[0].2, run[1..].iter().map(|r| r.1).collect()))
+        .collect();
+    drop(all);
+    shared.sort_unstable();
+    // Each file with something to report is read once, again, for the positions.
+    shared
+        .par_chunk_by(|a, b| a.0 == b.0)
+        .flat_map_iter(|group| {
+            let entry = &site.entries[group[0].0];
+            let text = read(&entry.path);
+            group
+                .iter()
+                .map(|(_, at, others)| {
+                    const NAMED: usize = 5;
+                    let names: Vec<String> = others
+                        .iter()
+                        .take(NAMED)
+                        .map(|&i| site.entries[i].path.display().to_string())
+                        .collect();
+                    let mut named = names.join(", ");
+                    if others.len() > NAMED {
+                        named.push_str(&format!(" and {} more", others.len() - NAMED));
+                    }
+                    let problem = Problem::SharedSentence {
+                        entries: others.len() + 1,
+                        others: named,
+                    };
+                    let location = text.as_deref().map(|text| {
+                        // Near the sentence, maybe inside a character: back to its start.
+                        let mut at = (*at as usize).min(text.len());
+                        while !text.is_char_boundary(at) {
+                            at -= 1;
+                        }
+                        let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+                        Location::from_bytes(text, at..end)
+                    });
+                    Diagnostic::new(problem, &entry.path, location)
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
 }
 
 /// Two entries with one signature: the second is reported.

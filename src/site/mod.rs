@@ -167,7 +167,17 @@ pub fn load_cached(
     site.page_urls = Arc::new(page_urls(&site.tools, &site.entries));
     timing("related errors", started);
     let started = std::time::Instant::now();
-    diagnostics.extend(checks::cross_checks(&site));
+    let read = |path: &std::path::Path| {
+        let bytes = project.read(&project.root.join(path)).ok()?;
+        String::from_utf8(bytes).ok()
+    };
+    // Independent of each other; the sentence check is the longer one on a large site.
+    let (links, sentences) = rayon::join(
+        || checks::cross_checks(&site),
+        || checks::shared_sentences(&site, &read),
+    );
+    diagnostics.extend(links);
+    diagnostics.extend(sentences);
     timing("cross-entry checks", started);
     diagnostic::sort(&mut diagnostics);
     (Some(site), diagnostics)
