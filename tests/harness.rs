@@ -95,7 +95,7 @@ impl SiteTest {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_errdex"));
         cmd.args(args)
             .current_dir(self.root())
-            .env("ERRDEX_TODAY", "2026-11-28")
+            .env("ERRDEX_TODAY", "2026-12-02")
             .env("NO_COLOR", "1");
         for (k, v) in env {
             cmd.env(k, v);
@@ -113,7 +113,7 @@ impl SiteTest {
         let mut child = Command::new(env!("CARGO_BIN_EXE_errdex"))
             .args(args)
             .current_dir(self.root())
-            .env("ERRDEX_TODAY", "2026-11-28")
+            .env("ERRDEX_TODAY", "2026-12-02")
             .env("NO_COLOR", "1")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

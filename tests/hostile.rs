@@ -97,7 +97,7 @@ impl Sandbox {
         let mut child = Command::new(env!("CARGO_BIN_EXE_errdex"))
             .args(args)
             .current_dir(self.site(""))
-            .env("ERRDEX_TODAY", "2026-11-28")
+            .env("ERRDEX_TODAY", "2026-12-02")
             .env("NO_COLOR", "1")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())

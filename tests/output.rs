@@ -360,7 +360,7 @@ fn builds_killed_at_any_moment_leave_the_old_or_the_new_output_whole() {
         let mut child = Command::new(env!("CARGO_BIN_EXE_errdex"))
             .arg("build")
             .current_dir(site.root())
-            .env("ERRDEX_TODAY", "2026-11-28")
+            .env("ERRDEX_TODAY", "2026-12-02")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

@@ -15,7 +15,7 @@ fn load() -> LoadOptions {
     LoadOptions {
         drafts: false,
         base_url: Some("http://localhost/".into()),
-        today: "2026-11-28".parse().ok(),
+        today: "2026-12-02".parse().ok(),
     }
 }
 
@@ -249,7 +249,7 @@ fn start(site: &SiteTest) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_errdex"))
         .args(["serve", "--port", &port.to_string()])
         .current_dir(site.root())
-        .env("ERRDEX_TODAY", "2026-11-28")
+        .env("ERRDEX_TODAY", "2026-12-02")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
