@@ -272,10 +272,12 @@ fn the_repo_site_builds_with_no_warnings() {
             .contains("OAuth token has expired")
     );
     assert!(page.count(".sources li") >= 1);
-    assert!(
-        page.all("section[aria-labelledby=related] a")
-            .iter()
-            .any(|t| t.contains("529"))
+    // Its own `related` list comes first, in the order written.
+    let related = page.attr("section[aria-labelledby=related] a", "href");
+    assert_eq!(
+        related.iter().find(|href| !href.starts_with('#')).map(String::as_str),
+        Some("/claude-code/invalid-api-key-env-override/"),
+        "{related:?}"
     );
 }
 
