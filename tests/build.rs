@@ -275,7 +275,10 @@ fn the_repo_site_builds_with_no_warnings() {
     // Its own `related` list comes first, in the order written.
     let related = page.attr("section[aria-labelledby=related] a", "href");
     assert_eq!(
-        related.iter().find(|href| !href.starts_with('#')).map(String::as_str),
+        related
+            .iter()
+            .find(|href| !href.starts_with('#'))
+            .map(String::as_str),
         Some("/claude-code/invalid-api-key-env-override/"),
         "{related:?}"
     );
