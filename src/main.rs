@@ -455,11 +455,20 @@ fn report(outcome: &Outcome, format: Format, always_summarize: bool) {
         Format::Human => {
             let color = std::io::stderr().is_terminal()
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-            for d in diagnostics {
-                eprintln!("{}\n", diagnostic::render_human(d, color));
+            // Rendered on every core and written in one buffered stream: a large site can have
+            // thousands of warnings, and each rendering lays out its snippet.
+            use rayon::prelude::*;
+            use std::io::Write as _;
+            let rendered: Vec<String> = diagnostics
+                .par_iter()
+                .map(|d| diagnostic::render_human(d, color))
+                .collect();
+            let mut err = std::io::BufWriter::new(std::io::stderr().lock());
+            for text in rendered {
+                let _ = writeln!(err, "{text}\n");
             }
             if !diagnostics.is_empty() || always_summarize {
-                eprintln!("{}", outcome.summary.line());
+                let _ = writeln!(err, "{}", outcome.summary.line());
             }
         }
         Format::Json => println!("{}", diagnostic::render_json(diagnostics, outcome.summary)),
