@@ -105,6 +105,7 @@ fn safe_events<'a>(
     relink: Relink,
 ) -> impl Iterator<Item = Event<'a>> {
     let mut refused_depth = 0usize;
+    let mut refused_images = 0usize;
     events.filter_map(move |event| match event {
         Event::Html(h) | Event::InlineHtml(h) => Some(Event::Text(h)),
         Event::Start(Tag::Link {
@@ -142,7 +143,15 @@ fn safe_events<'a>(
             title,
             id,
         })),
-        Event::Start(Tag::Image { dest_url, .. }) => Some(Event::Text(dest_url)),
+        // A refused image keeps its description as text, like a refused link its words.
+        Event::Start(Tag::Image { .. }) => {
+            refused_images += 1;
+            None
+        }
+        Event::End(TagEnd::Image) if refused_images > 0 => {
+            refused_images -= 1;
+            None
+        }
         other => Some(other),
     })
 }
@@ -255,7 +264,9 @@ pub fn links(markdown: &str) -> Vec<(String, Range<usize>)> {
 /// A link's destination as written and the byte range of the whole link, when `event` starts one.
 fn written_link(event: &Event, range: Range<usize>) -> Option<(String, Range<usize>)> {
     match event {
-        Event::Start(Tag::Link { dest_url, .. }) => Some((dest_url.to_string(), range)),
+        Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+            Some((dest_url.to_string(), range))
+        }
         _ => None,
     }
 }
@@ -396,6 +407,14 @@ mod tests {
         assert!(!r.contains("javascript:"), "{r}");
         assert!(r.contains(r#"<a href="/errors/x/">b</a>"#));
         assert!(!r.starts_with("<p>"));
+        // A refused image keeps its description, not its address; `check` reports it (E012).
+        let r = render_inline(
+            "see ![the chart](javascript:alert(1)) here",
+            "/",
+            &as_written,
+        );
+        assert_eq!(r, "see the chart here");
+        assert_eq!(links("![c](javascript:x)")[0].0, "javascript:x");
     }
 
     #[test]
