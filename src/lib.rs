@@ -77,7 +77,7 @@ impl Outcome {
 /// Pages are rendered and counted, not kept.
 pub fn check(root: &Path, load: &LoadOptions) -> Outcome {
     let project = Project::new(root);
-    check_with(&project, load, &mut site::ParseCache::default(), false).0
+    check_with(&project, load, &mut site::ParseCache::none(), false).0
 }
 
 /// [`check`], reusing unchanged entries from `cache`, keeping the pages; also returns the site

@@ -21,7 +21,6 @@ use serde::Deserialize;
 use serde_saphyr::Spanned;
 
 use super::front_matter::{FrontMatter, FrontMatterVisitor, RawFaq, RawSource};
-use super::quality::SentenceKey;
 use super::validate::Validator;
 use super::{Faq, Kind, Located, Source};
 use crate::markdown;
@@ -93,9 +92,6 @@ macro_rules! fields {
             /// Links in the body and in inline fields, with where they are, for the cross-entry
             /// checks.
             pub links: Vec<Located<String>>,
-            /// Its sentences of eight words or more, for the site-wide check of sentences
-            /// shared by many entries (each once, sorted by hash).
-            pub sentences: Vec<SentenceKey>,
         }
 
         /// Every field an entry (or a tool folder's `defaults`) may hold, as written, with
@@ -141,7 +137,6 @@ macro_rules! fields {
                 id: &str,
                 body: markdown::Rendered,
                 links: Vec<Located<String>>,
-                sentences: Vec<SentenceKey>,
             ) -> Option<Entry> {
                 Some(Entry {
                     id: id.to_string(),
@@ -151,7 +146,6 @@ macro_rules! fields {
                     body_html: body.html,
                     headings: body.headings,
                     links,
-                    sentences,
                 })
             }
         }

@@ -157,6 +157,7 @@ pub fn parse(path: &Path, id: &str, text: &str, cx: &ParseContext) -> Parsed {
         entry: None,
         refs: None,
         diagnostics,
+        sentences: Vec::new(),
     };
     let split = match front_matter::split_front_matter(path, text) {
         Ok(s) => s,
@@ -205,20 +206,20 @@ pub fn parse(path: &Path, id: &str, text: &str, cx: &ParseContext) -> Parsed {
         };
         (None, Some(refs))
     } else {
-        let mut sentences = std::mem::take(&mut v.sentences);
-        sentences.sort_unstable_by_key(|s| s.hash);
-        sentences.dedup_by_key(|s| s.hash);
-        (
-            fields
-                .into_entry(path, id, body, links, sentences)
-                .map(Arc::new),
-            None,
-        )
+        (fields.into_entry(path, id, body, links).map(Arc::new), None)
     };
+    let mut sentences = if entry.is_some() {
+        std::mem::take(&mut v.sentences)
+    } else {
+        Vec::new()
+    };
+    sentences.sort_unstable_by_key(|s| s.hash);
+    sentences.dedup_by_key(|s| s.hash);
     Parsed {
         entry,
         refs,
         diagnostics: v.problems,
+        sentences,
     }
 }
 
@@ -272,6 +273,9 @@ pub struct Parsed {
     /// in the same pass.
     pub refs: Option<Refs>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The entry's sentences of eight words or more (each once, sorted by hash), for the
+    /// site-wide check of sentences shared by many entries; kept only while the site loads.
+    pub sentences: Vec<SentenceKey>,
 }
 
 /// The `related` ids, links and aliases a file holds.

@@ -231,27 +231,26 @@ impl<'a> Links<'a> {
 const MAX_SHARING: usize = 2;
 
 /// Sentences of eight words or more that appear in more than [`MAX_SHARING`] entries: reported
-/// once per sentence, in the first entry (by id) that has it, naming the others. `read` gives
+/// once per sentence, in the first entry (by id) that has it, naming the others. `all` holds
+/// every sentence as (hash, the entry's place in `site.entries`, where it starts); `read` gives
 /// a file's text again, for the position (entries do not keep their text).
 pub(super) fn shared_sentences(
     site: &Site,
+    mut all: Vec<(u64, u32, u32)>,
     read: &(dyn Fn(&Path) -> Option<String> + Sync),
 ) -> Vec<Diagnostic> {
     // Every (sentence, entry, place), sorted: a run of one hash is one sentence's entries, in
     // id order (each entry lists a sentence once). A sort of flat triples is several times
     // faster than a map of lists over a large site.
-    let mut all: Vec<(u64, usize, u32)> = site
-        .entries
-        .iter()
-        .enumerate()
-        .flat_map(|(i, e)| e.sentences.iter().map(move |s| (s.hash, i, s.at)))
-        .collect();
     all.par_sort_unstable();
     // (first entry, where in it, the other entries)
     let mut shared: Vec<(usize, u32, Vec<usize>)> = all
         .chunk_by(|a, b| a.0 == b.0)
         .filter(|run| run.len() > MAX_SHARING)
-        .map(|run| (run[0].1, run[0].2, run[1..].iter().map(|r| r.1).collect()))
+        .map(|run| {
+            let others = run[1..].iter().map(|r| r.1 as usize).collect();
+            (run[0].1 as usize, run[0].2, others)
+        })
         .collect();
     drop(all);
     shared.sort_unstable();

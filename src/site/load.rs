@@ -35,12 +35,31 @@ impl Stamp {
 /// Parsed entry files kept between builds (for `serve`): a file whose modification time and
 /// size are unchanged is not read or parsed again. Clear it when anything an entry's parse
 /// depends on changes (site.yaml, a `_section.yaml`).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct ParseCache {
     files: HashMap<PathBuf, (Stamp, Parsed)>,
+    /// False for a one-off load (`check`, `build`): nothing is kept.
+    keep: bool,
+}
+
+impl Default for ParseCache {
+    fn default() -> Self {
+        ParseCache {
+            files: HashMap::new(),
+            keep: true,
+        }
+    }
 }
 
 impl ParseCache {
+    /// A cache that keeps nothing, for a load that happens once.
+    pub fn none() -> Self {
+        ParseCache {
+            files: HashMap::new(),
+            keep: false,
+        }
+    }
+
     pub fn clear(&mut self) {
         self.files.clear();
     }
@@ -87,6 +106,7 @@ impl<'a> Parser<'a> {
                     entry: None,
                     refs: None,
                     diagnostics: d,
+                    sentences: Vec::new(),
                 };
             }
         };
@@ -158,7 +178,7 @@ pub(super) fn entries(parser: &Parser, files: &[EntryFile], cache: &mut ParseCac
     let present: HashSet<&PathBuf> = files.iter().map(|f| &f.path).collect();
     cache.files.retain(|p, _| present.contains(p));
     for (file, (now, result, fresh)) in files.iter().zip(&parsed) {
-        if let (Some(now), true) = (now, fresh) {
+        if let (Some(now), true, true) = (now, fresh, cache.keep) {
             cache
                 .files
                 .insert(file.path.clone(), (*now, result.clone()));

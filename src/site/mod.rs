@@ -18,7 +18,7 @@ use jiff::civil::Date;
 
 use crate::config::{Config, Project};
 use crate::diagnostic::{self, Diagnostic};
-use crate::entry::{self, Defaults, Entry, SectionMeta};
+use crate::entry::{self, Defaults, Entry, SectionMeta, SentenceKey};
 use crate::markdown;
 use crate::timing::timing;
 use crate::urls::prefix;
@@ -119,7 +119,7 @@ pub struct LoadOptions {
 
 /// Loads and checks the whole site. The site is `None` only when site.yaml itself is unusable.
 pub fn load(project: &Project, options: &LoadOptions) -> (Option<Site>, Vec<Diagnostic>) {
-    load_cached(project, options, &mut ParseCache::default())
+    load_cached(project, options, &mut ParseCache::none())
 }
 
 /// Loads and checks the whole site, reusing unchanged entries from `cache`.
@@ -156,11 +156,24 @@ pub fn load_cached(
         defaults: HashMap::new(),
         page_urls: Arc::new(HashMap::new()),
     };
-    for (file, parsed) in files.entries.iter().zip(parsed) {
-        site.add(project, file, parsed, options.drafts, &mut diagnostics);
-    }
+    let mut added: Vec<(Arc<Entry>, Vec<SentenceKey>)> = files
+        .entries
+        .iter()
+        .zip(parsed)
+        .filter_map(|(file, parsed)| {
+            site.add(project, file, parsed, options.drafts, &mut diagnostics)
+        })
+        .collect();
     site.defaults = defaults;
-    site.entries.sort_by(|a, b| a.id.cmp(&b.id));
+    added.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+    // Each sentence with its entry's place in the sorted site, for the shared-sentence check;
+    // the entries keep none of it (a large site has millions of sentences).
+    let mut sentences: Vec<(u64, u32, u32)> = Vec::new();
+    for (i, (entry, keys)) in added.into_iter().enumerate() {
+        let slot = u32::try_from(i).unwrap_or(u32::MAX);
+        sentences.extend(keys.iter().map(|k| (k.hash, slot, k.at)));
+        site.entries.push(entry);
+    }
     site.add_tools_without_section();
     let started = std::time::Instant::now();
     site.related = Arc::new(related::related_errors(&site.entries));
@@ -174,7 +187,7 @@ pub fn load_cached(
     // Independent of each other; the sentence check is the longer one on a large site.
     let (links, sentences) = rayon::join(
         || checks::cross_checks(&site),
-        || checks::shared_sentences(&site, &read),
+        || checks::shared_sentences(&site, sentences, &read),
     );
     diagnostics.extend(links);
     diagnostics.extend(sentences);
@@ -184,8 +197,9 @@ pub fn load_cached(
 }
 
 impl Site {
-    /// Takes in one parsed file: its entry (drafts only with `drafts`), or what it refers to
-    /// when it has errors; its diagnostics (a draft's only with `drafts`).
+    /// Takes in one parsed file: what it refers to when it has errors, its diagnostics (a
+    /// draft's only with `drafts`); returns its entry (drafts only with `drafts`), with its
+    /// sentences, for the caller to place.
     fn add(
         &mut self,
         project: &Project,
@@ -193,7 +207,7 @@ impl Site {
         parsed: entry::Parsed,
         drafts: bool,
         diagnostics: &mut Vec<Diagnostic>,
-    ) {
+    ) -> Option<(Arc<Entry>, Vec<SentenceKey>)> {
         if parsed.entry.is_none() {
             self.failed_ids.push(file.id());
         }
@@ -209,9 +223,9 @@ impl Site {
             diagnostics.extend(parsed.diagnostics);
         }
         match parsed.entry {
-            Some(e) if e.draft && !drafts => {}
-            Some(e) => self.entries.push(e),
-            None => {}
+            Some(e) if e.draft && !drafts => None,
+            Some(e) => Some((e, parsed.sentences)),
+            None => None,
         }
     }
 
