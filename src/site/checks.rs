@@ -1,8 +1,10 @@
 //! The checks that need the whole site: aliases (a page path no other page takes), `related`
-//! ids that exist, internal links and their `#anchors`, and signatures written twice. Files
-//! with errors have their links checked all the same, in the same pass.
+//! ids that exist, internal links and their `#anchors`, signatures written twice, and sentences
+//! shared by more than two entries. Files with errors have their links checked all the same, in
+//! the same pass.
 //!
-//! A new whole-site check is one more function here, called from [`cross_checks`].
+//! A new whole-site check is one more function here, called from [`cross_checks`] (the
+//! shared-sentence check runs beside it, from `site::load_cached`, since it needs the files).
 
 use std::collections::HashMap;
 use std::path::Path;
