@@ -78,7 +78,9 @@ enum Command {
         after_help = "Examples:\n  errdex search 'API Error: 529 overloaded_error'\n  errdex search --limit 3 --format json \"$(tail -1 build.log)\""
     )]
     Search {
-        /// The query: words or a whole pasted error line.
+        /// The query: words or a whole pasted error line (it may start with `-`, as
+        /// `-bash: claude: command not found` does).
+        #[arg(allow_hyphen_values = true)]
         query: String,
         /// How many results.
         #[arg(long, default_value_t = 10)]

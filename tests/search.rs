@@ -262,3 +262,102 @@ fn a_huge_line_is_matched_on_its_start_in_bounded_memory() {
         "peak {peak_kib} KiB for a 48 MB line, {base_kib} KiB for short lines"
     );
 }
+
+/// One row of tests/search/real.tsv: an error text as a user pasted it in a public thread, the
+/// entry it is about (`none` for an error the site does not cover) and the thread.
+struct RealPaste {
+    paste: String,
+    expect: String,
+    source: String,
+}
+
+fn real_pastes() -> Vec<RealPaste> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/search/real.tsv");
+    let text = std::fs::read_to_string(path).expect("real.tsv");
+    text.lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let cols: Vec<&str> = l.split('\t').collect();
+            assert_eq!(cols.len(), 3, "three columns: {l:?}");
+            RealPaste {
+                // Multi-line pastes are stored on one line, their lines joined by " ⏎ ".
+                paste: cols[0].replace(" ⏎ ", "\n"),
+                expect: cols[1].to_string(),
+                source: cols[2].to_string(),
+            }
+        })
+        .collect()
+}
+
+/// Today's levels on tests/search/real.tsv (2026-12-02: top-1 167/175 = 95.4%, top-3 174/175 =
+/// 99.4%, no empty result; all 38 uncovered pastes still get an answer): the floor a change must
+/// not fall below. Issue 16's targets are higher (97%, 100%, at most 20% of uncovered answered).
+const TOP1_FLOOR: f64 = 0.95;
+const TOP3_FLOOR: f64 = 0.99;
+
+/// The real-world set (issue 16 measures its targets against it): texts pasted by users in
+/// public threads, each with its thread. Guards today's levels, printed for the record; the
+/// uncovered pastes are only counted until search can say "unknown".
+#[test]
+fn real_pastes_find_their_page() {
+    let s = repo_searchable();
+    let rows = real_pastes();
+    let ids: Vec<&str> = s.index.docs.iter().map(|d| d.id.as_str()).collect();
+    let (covered, uncovered): (Vec<&RealPaste>, Vec<&RealPaste>) =
+        rows.iter().partition(|r| r.expect != "none");
+    assert!(covered.len() >= 60, "{} covered pastes", covered.len());
+    let (mut first, mut top3, mut empty) = (0, 0, 0);
+    let mut misses = Vec::new();
+    for r in &covered {
+        assert!(r.source.starts_with("https://"), "{}", r.source);
+        assert!(ids.contains(&r.expect.as_str()), "no entry {}", r.expect);
+        let top = top_ids(&s, &r.paste, 3);
+        empty += usize::from(top.is_empty());
+        if top.first() == Some(&r.expect) {
+            first += 1;
+        } else {
+            misses.push(format!("{} → {:?} ({})", r.expect, top, r.source));
+        }
+        top3 += usize::from(top.contains(&r.expect));
+    }
+    let answered = uncovered
+        .iter()
+        .filter(|r| !top_ids(&s, &r.paste, 1).is_empty())
+        .count();
+    let n = covered.len() as f64;
+    eprintln!(
+        "real pastes: top-1 {first}/{} ({:.1}%), top-3 {top3}/{} ({:.1}%), empty {empty}; \
+         uncovered answered {answered}/{}\nmisses:\n{}",
+        covered.len(),
+        100.0 * first as f64 / n,
+        covered.len(),
+        100.0 * top3 as f64 / n,
+        uncovered.len(),
+        misses.join("\n")
+    );
+    assert_eq!(empty, 0, "a covered paste found nothing");
+    assert!(
+        first as f64 / n >= TOP1_FLOOR,
+        "top-1 fell: {first}/{}",
+        covered.len()
+    );
+    assert!(
+        top3 as f64 / n >= TOP3_FLOOR,
+        "top-3 fell: {top3}/{}",
+        covered.len()
+    );
+}
+
+#[test]
+fn a_pasted_line_may_start_with_a_hyphen() {
+    let site = SiteTest::repo_site();
+    let run = site.run(&["search", "-bash: claude: command not found"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("claude-code/install-npm-eacces-command-not-found"),
+        "{}",
+        run.stdout
+    );
+}
