@@ -36,6 +36,11 @@ pub fn forbidden_control(value: &str) -> Option<char> {
     })
 }
 
+/// True for a control character HTML and XML cannot hold: every one but tab and line ends.
+pub fn is_forbidden_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
 /// A C0 control character other than tab and line ends, or DEL (branch-free).
 fn c0_or_del(b: u8) -> bool {
     ((b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r')) | (b == 0x7f)

@@ -256,7 +256,7 @@ fn without_controls(body: &str) -> std::borrow::Cow<'_, str> {
     }
     let mut out = String::with_capacity(body.len());
     for c in body.chars() {
-        if c.is_control() && !matches!(c, '\t' | '\n' | '\r') {
+        if crate::yaml::is_forbidden_control(c) {
             out.extend(std::iter::repeat_n(' ', c.len_utf8()));
         } else {
             out.push(c);

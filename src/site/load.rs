@@ -188,7 +188,7 @@ pub(super) fn entries(parser: &Parser, files: &[EntryFile], cache: &mut ParseCac
 }
 
 /// Reads a file as UTF-8, naming the first bad byte when it is not.
-fn read_text(project: &Project, path: &Path) -> Result<String, Vec<Diagnostic>> {
+pub(super) fn read_text(project: &Project, path: &Path) -> Result<String, Vec<Diagnostic>> {
     let shown = project.relative(path);
     let bytes = project.read(path).map_err(|d| vec![d])?;
     String::from_utf8(bytes).map_err(|e| {

@@ -180,10 +180,7 @@ pub fn load_cached(
     site.page_urls = Arc::new(page_urls(&site.tools, &site.entries));
     timing("related errors", started);
     let started = std::time::Instant::now();
-    let read = |path: &std::path::Path| {
-        let bytes = project.read(&project.root.join(path)).ok()?;
-        String::from_utf8(bytes).ok()
-    };
+    let read = |path: &std::path::Path| load::read_text(project, &project.root.join(path)).ok();
     // Independent of each other; the sentence check is the longer one on a large site.
     let (links, sentences) = rayon::join(
         || checks::cross_checks(&site),
