@@ -24,7 +24,7 @@ pub enum Severity {
 }
 
 /// Every diagnostic's stable code and name, in order. Codes are never reused or renumbered.
-pub const CODES: [(&str, &str); 35] = [
+pub const CODES: [(&str, &str); 36] = [
     ("E001", "missing-field"),
     ("E002", "unknown-field"),
     ("E003", "invalid-value"),
@@ -54,6 +54,7 @@ pub const CODES: [(&str, &str); 35] = [
     ("E027", "control-character"),
     ("E028", "output-conflict"),
     ("E029", "front-matter-closed-early"),
+    ("E030", "bad-placeholder"),
     ("W001", "summary-too-long"),
     ("W002", "stale-entry"),
     ("W003", "repeated-sentence"),
@@ -144,6 +145,8 @@ pub enum Problem {
         "this `---` line closes the front matter, but fields follow it (`{field}` on line {line})"
     )]
     ClosedEarly { field: String, line: usize },
+    #[error("`{field}` has a bad placeholder: {detail}")]
+    BadPlaceholder { field: String, detail: String },
     #[error("summary is {chars} characters long (at most 160 read well in search results)")]
     SummaryTooLong { chars: usize },
     #[error("entry was last updated {days} days ago (stale after {limit})")]
@@ -197,12 +200,13 @@ impl Problem {
             ControlCharacter { .. } => 26,
             OutputConflict { .. } => 27,
             ClosedEarly { .. } => 28,
-            SummaryTooLong { .. } => 29,
-            StaleEntry { .. } => 30,
-            RepeatedSentence { .. } => 31,
-            Placeholder { .. } => 32,
-            DuplicateSignature { .. } => 33,
-            SharedSentence { .. } => 34,
+            BadPlaceholder { .. } => 29,
+            SummaryTooLong { .. } => 30,
+            StaleEntry { .. } => 31,
+            RepeatedSentence { .. } => 32,
+            Placeholder { .. } => 33,
+            DuplicateSignature { .. } => 34,
+            SharedSentence { .. } => 35,
         }
     }
 
@@ -254,6 +258,7 @@ impl Problem {
             ControlCharacter { .. } => "remove it: YAML escapes such as `\\x01` or `\\0` write characters that HTML and XML cannot hold".into(),
             OutputConflict { .. } => "give the alias a path that no page, folder or static file of the site uses".into(),
             ClosedEarly { .. } => "a line of only `---` ends the front matter: inside a `|` or `>` block, indent it like the rest of the block; elsewhere, remove it".into(),
+            BadPlaceholder { .. } => "write a changing part as `{{name}}`: a letter, then letters, digits, `_` or `-` (`{{server}}`, `{{count}}`); keep the message's own words around it".into(),
             SummaryTooLong { .. } => "shorten the summary to one sentence of at most 160 characters".into(),
             StaleEntry { .. } => "re-check the sources and bump `updated`".into(),
             RepeatedSentence { .. } => "say it once; repeated text reads as filler".into(),

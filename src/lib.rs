@@ -334,8 +334,6 @@ pub fn build(options: &BuildOptions) -> Result<Outcome, BuildError> {
 /// are left out; the diagnostics say which.
 pub struct Searchable {
     pub index: search::Index,
-    /// Each document's signature and variants, for `match`.
-    pub signatures: Vec<Vec<String>>,
     /// Absolute URL prefix (`https://example.org/errors`), for printing links.
     pub origin: String,
     pub diagnostics: Vec<Diagnostic>,
@@ -348,15 +346,6 @@ pub fn searchable(root: &Path, load: &LoadOptions) -> Option<Searchable> {
     let site = site?;
     let base_path = site.config.base_path();
     let index = search::Index::build(&site.entries, &site.tool_titles(), &base_path);
-    let signatures = site
-        .entries
-        .iter()
-        .map(|e| {
-            std::iter::once(e.signature.value.clone())
-                .chain(e.variants.iter().cloned())
-                .collect()
-        })
-        .collect();
     let origin = site.config.origin_and_path();
     let origin = origin
         .strip_suffix(base_path.trim_end_matches('/'))
@@ -364,7 +353,6 @@ pub fn searchable(root: &Path, load: &LoadOptions) -> Option<Searchable> {
         .to_string();
     Some(Searchable {
         index,
-        signatures,
         origin,
         diagnostics,
     })

@@ -75,7 +75,7 @@ enum Command {
     },
     /// Rank the site's pages for a query or a pasted error line (no build needed).
     #[command(
-        after_help = "Examples:\n  errdex search 'API Error: 529 overloaded_error'\n  errdex search --limit 3 --format json \"$(tail -1 build.log)\""
+        after_help = "Each result says whether it is confident: the page holds the query's error as a phrase of its\nsignature (or a variant) and leads the next page clearly (docs/search.md). When none is, the\nclosest pages are listed under \"No known error matches this confidently\".\n\nExit status: 0 when a result is confident, 1 when none is.\n\nExamples:\n  errdex search 'API Error: 529 overloaded_error'\n  errdex search --limit 3 --format json \"$(tail -1 build.log)\""
     )]
     Search {
         /// The query: words or a whole pasted error line (it may start with `-`, as
@@ -94,7 +94,7 @@ enum Command {
     },
     /// Find known errors in a log (a file or - for standard input) and print their fixes.
     #[command(
-        after_help = "The log may be UTF-8 or, when it starts with a byte order mark, UTF-16 (as Windows PowerShell\nwrites). Each line is matched on its first 64 KiB; the rest of a longer line is read and\nskipped, so a log of any size takes little memory.\n\nExit status: 0 when a known error was found, 1 when none was.\n\nExamples:\n  npm test 2>&1 | errdex match -\n  errdex match ci.log --format json"
+        after_help = "A line matches an entry when it holds most of the words of its signature, one of its signature's\nlines or a variant; a message wrapped over two or three lines is matched joined. ANSI colours,\nJSON escapes and carriage returns are undone first. Short variants and `context` lines never\nmatch alone (docs/search.md says exactly what makes a match).\n\nThe log may be UTF-8 or, when it starts with a byte order mark, UTF-16 (as Windows PowerShell\nwrites). Each line is matched on its first 64 KiB; the rest of a longer line is read and\nskipped, so a log of any size takes little memory.\n\nExit status: 0 when a known error was found, 1 when none was.\n\nExamples:\n  npm test 2>&1 | errdex match -\n  errdex match ci.log --format json"
     )]
     Match {
         /// The log file, or - for standard input.
@@ -298,6 +298,8 @@ struct SearchResult<'a> {
     id: &'a str,
     title: &'a str,
     url: String,
+    /// Whether the page explains the query well enough to be its answer (docs/search.md).
+    confident: bool,
     matched: &'a [String],
 }
 
@@ -317,6 +319,7 @@ fn search(root: &std::path::Path, query: &str, limit: usize, format: OutputForma
                 id: &doc.id,
                 title: &doc.title,
                 url: format!("{}{}", s.origin, doc.url),
+                confident: h.confident,
                 matched: &h.matched,
             }
         })
@@ -328,16 +331,19 @@ fn search(root: &std::path::Path, query: &str, limit: usize, format: OutputForma
                 eprintln!(
                     "No page matches. Try the error code or the most specific words of the message."
                 );
+            } else if !results.iter().any(|r| r.confident) {
+                println!("No known error matches this confidently. The closest pages:");
             }
             for r in &results {
+                let mark = if r.confident { "  (confident)" } else { "" };
                 println!(
-                    "{:>2}. {:>7.3}  {}  {}\n             {}",
+                    "{:>2}. {:>7.3}  {}  {}{mark}\n             {}",
                     r.rank, r.score, r.id, r.title, r.url
                 );
             }
         }
     }
-    exit_code(results.is_empty())
+    exit_code(!results.iter().any(|r| r.confident))
 }
 
 #[derive(serde::Serialize)]
@@ -354,7 +360,7 @@ fn match_log(root: &std::path::Path, log: &std::path::Path, format: OutputFormat
     let Some(s) = load_searchable(root) else {
         return ExitCode::from(2);
     };
-    let matcher = errdex::search::Matcher::new(&s.index, &s.signatures);
+    let matcher = errdex::search::Matcher::new(&s.index);
     let found = if log == std::path::Path::new("-") {
         matcher.scan(std::io::stdin().lock())
     } else {

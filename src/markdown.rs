@@ -27,6 +27,8 @@ pub struct Rendered {
     pub html: String,
     pub headings: Vec<Heading>,
     pub links: Vec<(String, Range<usize>)>,
+    /// The text without markup, words separated by spaces.
+    pub text: String,
 }
 
 /// Rewrites a link's destination before it is rendered (a link to another entry's file becomes
@@ -166,10 +168,15 @@ pub fn render_body(
     relink: Relink,
 ) -> Rendered {
     let mut links = Vec::new();
+    let mut text = String::new();
     let parsed = Parser::new_ext(markdown, options())
         .into_offset_iter()
         .map(|(event, range)| {
             links.extend(written_link(&event, range));
+            if let Event::Text(t) | Event::Code(t) = &event {
+                text.push_str(t);
+                text.push(' ');
+            }
             event
         });
     let mut headings = Vec::new();
@@ -217,11 +224,12 @@ pub fn render_body(
         }))
     });
     html::push_html(&mut html_out, stream);
-    drop(events); // which holds `links`
+    drop(events); // which holds `links` and `text`
     Rendered {
         html: html_out,
         headings,
         links,
+        text,
     }
 }
 

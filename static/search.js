@@ -11,8 +11,9 @@
   var STOP = new Set(['a', 'an', 'and', 'are', 'as', 'at', 'be', 'but', 'by', 'for', 'from', 'has',
     'have', 'i', 'if', 'in', 'is', 'it', 'its', 'my', 'no', 'not', 'of', 'on', 'or', 'so', 'that',
     'the', 'this', 'to', 'was', 'with']);
-  /* One pattern, leftmost match first, as NOISE in search.rs. */
+  /* One pattern, leftmost match first, as NOISE in search/mod.rs. */
   var NOISE = new RegExp([
+    '\\{\\{ *[a-z][a-z0-9_-]* *\\}\\}',
     '[a-z][a-z0-9+.-]*://',
     '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}',
     '[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[t ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?(?:z|[+-][0-9]{2}:?[0-9]{2})?)?',
@@ -58,6 +59,28 @@
     return out;
   }
 
+  /* A signature's {{placeholders}}, as PLACEHOLDER in search/mod.rs. */
+  var PLACEHOLDER = /\{\{ *([A-Za-z][A-Za-z0-9_-]*) *\}\}/g;
+  var GAP = null;
+
+  /* A pattern's tokens in order, a placeholder as GAP (search::pattern_tokens). */
+  function patternTokens(text) {
+    var out = [], last = 0, m;
+    PLACEHOLDER.lastIndex = 0;
+    while ((m = PLACEHOLDER.exec(text))) {
+      Array.prototype.push.apply(out, tokens(text.slice(last, m.index)));
+      out.push(GAP);
+      last = m.index + m[0].length;
+    }
+    Array.prototype.push.apply(out, tokens(text.slice(last)));
+    return out;
+  }
+
+  /* The lines of a signature or variant that are matched on their own (search::pattern_lines). */
+  function patternLines(text) {
+    return text.split('\n').map(function (l) { return l.trim(); }).filter(Boolean);
+  }
+
   function withinOneEdit(a, b) {
     a = Array.from(a); b = Array.from(b);
     if (Math.abs(a.length - b.length) > 1 || a.join('') === b.join('')) return false;
@@ -80,12 +103,11 @@
   }
 
   /* The query's slots: [[term, weight], ...] per distinct word. */
-  function slots(query, index) {
-    var words = tokens(query);
-    var typing = !/\s$/.test(query);
+  function slots(query, index, words) {
+    var p = index.params;
+    var typing = !/\s$/.test(query) && query.indexOf('\n') < 0 && words.length <= p.max_typed_words;
     var seen = new Set();
     var out = [];
-    var p = index.params;
     words.forEach(function (word, i) {
       if (seen.has(word)) return;
       seen.add(word);
@@ -106,9 +128,13 @@
     return out;
   }
 
-  /* rank(index, postings, query, limit) -> [{doc, score, matched}]: the same as search::rank.
-   * `postings(term)` gives [doc, wtf, doc, wtf, ...] for a term of the index. */
-  function rank(index, postings, query, limit) {
+  function round6(x) { return Math.round(x * 1e6) / 1e6; }
+  function byScore(a, b) { return b.score - a.score || a.doc - b.doc; }
+
+  /* The first stage of search::rank: BM25 with the coverage and tool boosts, every page that
+   * shares a word (and that `keep` accepts), best first. `postings(term)` gives
+   * [doc, wtf, doc, wtf, ...] for a term of the index. */
+  function firstStage(index, postings, query, words, keep) {
     var lengths = index.lengths, n = lengths.length;
     if (!n) return [];
     var total = 0;
@@ -117,7 +143,8 @@
     var scores = new Float64Array(n), covered = new Float64Array(n), matched = [];
     for (i = 0; i < n; i++) matched.push([]);
     var possible = 0;
-    slots(query, index).forEach(function (alts) {
+    var theSlots = slots(query, index, words);
+    theSlots.forEach(function (alts) {
       var best = new Float64Array(n), bestIdf = new Float64Array(n), bestTerm = new Array(n);
       var slotMax = 0;
       alts.forEach(function (alt) {
@@ -139,17 +166,131 @@
         }
       }
     });
+    var named = namedTools(index, theSlots);
     var hits = [];
     for (i = 0; i < n; i++) {
-      if (scores[i] > 0) {
+      if (scores[i] > 0 && (!keep || keep(i))) {
         var coverage = possible > 0 ? covered[i] / possible : 0;
         var score = scores[i] * (1 + p.coverage * coverage);
-        hits.push({ doc: i, score: Math.round(score * 1e6) / 1e6, matched: matched[i] });
+        if (named.has(index.docTool[i])) score *= 1 + p.tool_boost;
+        hits.push({ doc: i, score: round6(score), matched: matched[i], confident: false,
+          evidence: { phrase: 0, run: 0, line_words: 0, explained: 0, coverage: coverage, margin: 0 } });
       }
     }
-    hits.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
+    hits.sort(byScore);
+    return hits;
+  }
+
+  /* The tools a word of the query names (exact words only). */
+  function namedTools(index, theSlots) {
+    var out = new Set();
+    theSlots.forEach(function (alts) {
+      alts.forEach(function (alt) {
+        if (alt[1] !== 1.0) return;
+        index.tools.forEach(function (tool, i) { if (tool.names.indexOf(alt[0]) >= 0) out.add(i); });
+      });
+    });
+    return out;
+  }
+
+  /* The longest run of a pattern's words held in order by `words` (search::rank::longest_run). */
+  function longestRun(pattern, words, maxGap) {
+    var prev = null, gap = false, best = 0;
+    pattern.forEach(function (tok) {
+      if (tok === GAP) { gap = true; return; }
+      var cur = new Array(words.length).fill(0);
+      for (var j = 0; j < words.length; j++) {
+        if (words[j] !== tok) continue;
+        var before = 0;
+        if (prev && gap) {
+          for (var k = Math.max(0, j - maxGap - 1); k < j; k++) before = Math.max(before, prev[k]);
+        } else if (prev && j > 0) {
+          before = prev[j - 1];
+        }
+        cur[j] = before + 1;
+        best = Math.max(best, cur[j]);
+      }
+      prev = cur;
+      gap = false;
+    });
+    return best;
+  }
+
+  /* Of a page's pattern lines, the one the query holds best as a phrase: [share, run, words]. */
+  function bestPhrase(patterns, words, maxGap) {
+    var best = [0, 0, 0];
+    patterns.forEach(function (p) {
+      patternLines(p).forEach(function (line) {
+        var toks = patternTokens(line);
+        var len = toks.filter(function (t) { return t !== GAP; }).length;
+        if (!len) return;
+        var run = longestRun(toks, words, maxGap);
+        var share = run >= Math.min(len, 2) ? run / len : 0;
+        if (share > best[0] || (share === best[0] && run > best[1])) best = [share, run, len];
+      });
+    });
+    return best;
+  }
+
+  function confident(e, c) {
+    var phrase = e.run >= 2 && e.phrase >= c.phrase && e.coverage >= c.coverage;
+    var wholeLine = e.run >= c.whole_line && e.run === e.line_words;
+    return e.margin >= c.margin && e.explained >= c.explained && (phrase || wholeLine);
+  }
+
+  /* The second stage: the best `rerank` hits re-ranked by phrase, every hit's confidence set;
+   * `patternsOf(doc)` gives a page's signature and variants. Then the floor and the limit. */
+  /* The query's distinct words with their idf (a word in no page gets the highest). */
+  function wordWeights(index, words) {
+    var n = index.lengths.length, seen = new Set(), out = [];
+    words.forEach(function (w) {
+      if (seen.has(w)) return;
+      seen.add(w);
+      var df = index.dfOf.has(w) ? index.dfOf.get(w) : 0;
+      out.push([w, Math.log(1 + (n - df + 0.5) / (df + 0.5))]);
+    });
+    out.sort(function (a, b) { return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0; });
+    return out;
+  }
+
+  /* The share of the query's word weight that a page's patterns hold. */
+  function explained(patterns, weights) {
+    var total = 0, found = 0, words = new Set();
+    weights.forEach(function (w) { total += w[1]; });
+    if (total <= 0) return 0;
+    patterns.forEach(function (p) { tokens(p).forEach(function (t) { words.add(t); }); });
+    weights.forEach(function (w) { if (words.has(w[0])) found += w[1]; });
+    return found / total;
+  }
+
+  function finish(index, hits, words, patternsOf, limit) {
+    var p = index.params;
+    words = words.slice(0, p.max_phrase_words);
+    var weights = wordWeights(index, words);
+    var top = Math.min(hits.length, p.rerank);
+    for (var i = 0; i < top; i++) {
+      var h = hits[i], best = bestPhrase(patternsOf(h.doc), words, p.max_gap);
+      h.evidence.phrase = best[0]; h.evidence.run = best[1]; h.evidence.line_words = best[2];
+      h.evidence.explained = explained(patternsOf(h.doc), weights);
+      h.score = round6(h.score * (1 + p.phrase * best[0]));
+    }
+    var head = hits.slice(0, top).sort(byScore);
+    hits = head.concat(hits.slice(top));
+    for (i = 0; i < top; i++) {
+      var next = i + 1 < hits.length ? hits[i + 1].score : 0;
+      hits[i].evidence.margin = hits[i].score > 0 ? (hits[i].score - next) / hits[i].score : 0;
+      /* Only the first result can be the answer; the others are the closest pages. */
+      hits[i].confident = i === 0 && confident(hits[i].evidence, p.confident);
+    }
     var floor = hits.length ? hits[0].score * p.min_relative_score : 0;
     return hits.filter(function (h) { return h.score >= floor; }).slice(0, limit);
+  }
+
+  /* rank(index, postings, patternsOf, query, limit, keep) -> [{doc, score, matched, confident}]:
+   * the same as search::rank_among, when every page's patterns are at hand. */
+  function rank(index, postings, patternsOf, query, limit, keep) {
+    var words = tokens(query);
+    return finish(index, firstStage(index, postings, query, words, keep), words, patternsOf, limit);
   }
 
   /* FNV-1a 32 over UTF-8, as search::shard_hash. */
@@ -173,10 +314,20 @@
   function prepare(index) {
     index.dfOf = new Map();
     index.terms.forEach(function (t, i) { index.dfOf.set(t, index.df[i]); });
+    index.docTool = new Uint32Array(index.lengths.length);
+    index.tools.forEach(function (tool, i) {
+      for (var k = 0; k < tool.docs.length; k += 2) {
+        index.docTool.fill(i, tool.docs[k], tool.docs[k] + tool.docs[k + 1]);
+      }
+    });
     return index;
   }
 
-  var api = { tokens: tokens, rank: rank, prepare: prepare, shardHash: shardHash, decodeGaps: decodeGaps };
+  /* A document row of a docs shard: id, title, URL, tool, code, kind, quick fix, patterns... */
+  var ROW_PATTERNS = 7;
+
+  var api = { tokens: tokens, rank: rank, prepare: prepare, shardHash: shardHash,
+    decodeGaps: decodeGaps, ROW_PATTERNS: ROW_PATTERNS };
   if (typeof module === 'object' && module.exports) { module.exports = api; return; }
   if (typeof document === 'undefined') return;
 
@@ -207,11 +358,39 @@
     return mainIndex;
   }
 
-  /* Fetches the shards the query needs, then ranks and loads the results' details. */
-  function search(query, limit) {
+  /* The docs shards' rows of some documents: Map doc -> row. */
+  function rowsOf(index, docs) {
+    var shards = new Set(docs.map(function (d) { return Math.floor(d / index.doc_shard_size); }));
+    return Promise.all(Array.from(shards).map(function (i) {
+      return fetchJson(asset(index.doc_shards[i])).then(function (rows) { return [i, rows]; });
+    })).then(function (loaded) {
+      var byShard = new Map(loaded), out = new Map();
+      docs.forEach(function (d) {
+        out.set(d, byShard.get(Math.floor(d / index.doc_shard_size))[d % index.doc_shard_size]);
+      });
+      return out;
+    });
+  }
+
+  /* The filter of the search page: the documents of one tool and/or one kind. */
+  function keepFor(index, filters) {
+    var tool = filters && filters.tool ? index.tools.findIndex(function (t) { return t.id === filters.tool; }) : -1;
+    var kind = filters && filters.kind ? index.kind_ids.indexOf(filters.kind) : -1;
+    if ((filters && filters.tool && tool < 0) || (filters && filters.kind && kind < 0)) return function () { return false; };
+    if (tool < 0 && kind < 0) return null;
+    var letter = kind >= 0 ? String.fromCharCode(97 + kind) : null;
+    return function (d) {
+      return (tool < 0 || index.docTool[d] === tool) && (letter === null || index.kinds.charAt(d) === letter);
+    };
+  }
+
+  /* Fetches the shards the query needs, ranks (the first stage, then the phrase stage on the
+   * rows of the best pages), and returns the results with their details. */
+  function search(query, limit, filters) {
     return loadIndex().then(function (index) {
+      var words = tokens(query);
       var terms = new Set();
-      slots(query, index).forEach(function (alts) { alts.forEach(function (a) { terms.add(a[0]); }); });
+      slots(query, index, words).forEach(function (alts) { alts.forEach(function (a) { terms.add(a[0]); }); });
       var shardIds = new Set();
       terms.forEach(function (t) { shardIds.add(shardHash(t) % index.term_shards.length); });
       return Promise.all(Array.from(shardIds).map(function (i) {
@@ -220,16 +399,15 @@
         var merged = {};
         shards.forEach(function (s) { Object.assign(merged, s); });
         decodeGaps(merged);
-        var hits = rank(index, function (t) { return merged[t]; }, query, limit);
-        var docShards = new Set(hits.map(function (h) { return Math.floor(h.doc / index.doc_shard_size); }));
-        return Promise.all(Array.from(docShards).map(function (i) {
-          return fetchJson(asset(index.doc_shards[i])).then(function (rows) { return [i, rows]; });
-        })).then(function (loaded) {
-          var rowsOf = new Map(loaded);
+        var first = firstStage(index, function (t) { return merged[t]; }, query, words, keepFor(index, filters));
+        var wanted = first.slice(0, Math.max(index.params.rerank, limit)).map(function (h) { return h.doc; });
+        return rowsOf(index, wanted).then(function (rows) {
+          var hits = finish(index, first, words, function (d) { return rows.get(d).slice(ROW_PATTERNS); }, limit);
           return hits.map(function (h) {
-            var row = rowsOf.get(Math.floor(h.doc / index.doc_shard_size))[h.doc % index.doc_shard_size];
-            return { id: row[0], title: row[1], url: row[2], tool: row[3], code: row[4],
-              signature: row[5], summary: row[6], score: h.score, matched: h.matched };
+            var row = rows.get(h.doc);
+            return { id: row[0], title: row[1], url: row[2], tool: row[3], code: row[4], kind: row[5],
+              quickFix: row[6], signature: row[ROW_PATTERNS], score: h.score, matched: h.matched,
+              confident: h.confident };
           });
         });
       });
@@ -240,8 +418,17 @@
   function markedSignature(signature, matched) {
     var set = new Set(matched);
     var code = document.createElement('code');
-    var re = /[\p{L}\p{N}_.-]+/gu, last = 0, m;
+    var re = /\{\{ *[A-Za-z][A-Za-z0-9_-]* *\}\}|[\p{L}\p{N}_.-]+/gu, last = 0, m;
     while ((m = re.exec(signature))) {
+      if (m[0].charAt(0) === '{') {
+        code.appendChild(document.createTextNode(signature.slice(last, m.index)));
+        var v = document.createElement('var');
+        v.className = 'placeholder';
+        v.textContent = m[0].replace(/[{} ]/g, '');
+        code.appendChild(v);
+        last = m.index + m[0].length;
+        continue;
+      }
       var word = m[0].toLowerCase().replace(EDGES, '');
       var hit = set.has(word) || word.split(/[._-]/).some(function (p) { return set.has(p); });
       if (!hit) continue;
@@ -255,6 +442,8 @@
     return code;
   }
 
+  var NOT_CONFIDENT = 'No known error matches this confidently. The closest pages:';
+
   function renderResults(list, results, query) {
     list.textContent = '';
     if (!query.trim()) { list.hidden = true; return; }
@@ -266,8 +455,15 @@
       list.appendChild(none);
       return;
     }
+    if (!results.some(function (r) { return r.confident; })) {
+      var notice = document.createElement('li');
+      notice.className = 'search-unsure';
+      notice.textContent = NOT_CONFIDENT;
+      list.appendChild(notice);
+    }
     results.forEach(function (r) {
       var li = document.createElement('li');
+      if (r.confident) li.className = 'confident';
       var a = document.createElement('a');
       a.href = r.url;
       a.className = 'result-title';
@@ -279,8 +475,24 @@
       sig.className = 'result-signature';
       sig.appendChild(markedSignature(r.signature, r.matched));
       li.appendChild(a); li.appendChild(meta); li.appendChild(sig);
+      if (r.quickFix) {
+        var fix = document.createElement('p');
+        fix.className = 'result-fix';
+        var label = document.createElement('strong');
+        label.textContent = 'Quick fix: ';
+        fix.appendChild(label);
+        fix.appendChild(document.createTextNode(r.quickFix));
+        li.appendChild(fix);
+      }
       list.appendChild(li);
     });
+  }
+
+  /* What the live region announces: the count, and whether any result is confident. */
+  function statusText(results) {
+    if (!results.length) return 'No results';
+    var n = results.length + (results.length === 1 ? ' result' : ' results');
+    return results.some(function (r) { return r.confident; }) ? n : n + '; none matches confidently';
   }
 
   function debounce(fn, ms) {
@@ -296,17 +508,22 @@
     var run = debounce(function () {
       var q = input.value, mine = ++seq;
       if (options.onQuery) options.onQuery(q);
-      if (!q.trim()) { renderResults(list, [], q); return; }
-      search(q, options.limit).then(function (results) {
+      if (!q.trim()) {
+        renderResults(list, [], q);
+        if (options.status) options.status.textContent = '';
+        return;
+      }
+      search(q, options.limit, options.filters ? options.filters() : null).then(function (results) {
         if (mine !== seq) return;
         renderResults(list, results, q);
-        if (options.status) options.status.textContent = results.length + (results.length === 1 ? ' result' : ' results');
+        if (options.status) options.status.textContent = statusText(results);
       }).catch(function (e) {
         list.hidden = false;
         list.textContent = 'Search is unavailable: ' + e.message;
       });
     }, 120);
     input.addEventListener('input', run);
+    (options.filterInputs || []).forEach(function (el) { el.addEventListener('change', run); });
     function links() { return Array.prototype.slice.call(list.querySelectorAll('a.result-title')); }
     input.addEventListener('keydown', function (e) {
       var items = links();
@@ -342,16 +559,31 @@
       var list = document.getElementById(form.getAttribute('data-search'));
       if (!input || !list) return;
       var isPage = form.hasAttribute('data-search-page');
+      var selects = Array.prototype.slice.call(form.querySelectorAll('select[data-filter]'));
       if (isPage) {
-        var q = new URLSearchParams(window.location.search).get('q');
+        var params = new URLSearchParams(window.location.search);
+        var q = params.get('q');
         if (q) input.value = q;
+        selects.forEach(function (el) {
+          var v = params.get(el.name);
+          if (v) el.value = v;
+        });
       }
       attach(input, list, {
         limit: isPage ? 20 : 8,
         status: document.getElementById(form.getAttribute('data-search') + '-status'),
+        filterInputs: selects,
+        filters: function () {
+          var f = {};
+          selects.forEach(function (el) { f[el.name] = el.value; });
+          return f;
+        },
         onQuery: isPage ? function (q) {
           var url = new URL(window.location.href);
           if (q) url.searchParams.set('q', q); else url.searchParams.delete('q');
+          selects.forEach(function (el) {
+            if (el.value) url.searchParams.set(el.name, el.value); else url.searchParams.delete(el.name);
+          });
           history.replaceState(null, '', url);
         } : null
       });

@@ -968,7 +968,7 @@ fn searchable() -> &'static errdex::Searchable {
 fn known_word() -> impl Strategy<Value = String> {
     let s = searchable();
     let mut words: Vec<String> = s.index.terms.keys().cloned().collect();
-    words.extend(s.signatures.iter().flatten().cloned());
+    words.extend(s.index.docs.iter().flat_map(|d| d.patterns.iter().cloned()));
     (
         select(words),
         0u8..6,
@@ -1014,7 +1014,12 @@ fn query() -> impl Strategy<Value = String> {
 
 /// A log line: a known signature in log noise, two of them, or anything.
 fn log_line() -> impl Strategy<Value = String> {
-    let sigs: Vec<String> = searchable().signatures.iter().flatten().cloned().collect();
+    let sigs: Vec<String> = searchable()
+        .index
+        .docs
+        .iter()
+        .flat_map(|d| d.patterns.iter().cloned())
+        .collect();
     let sig = move || select(sigs.clone());
     prop_oneof![
         3 => (weird_line(20), sig(), weird_line(20)).prop_map(|(a, s, b)| format!("{a}{s}{b}")),
@@ -1068,7 +1073,7 @@ fn search_ranks_any_query() {
 #[test]
 fn match_reads_any_log() {
     let s = searchable();
-    let matcher = Matcher::new(&s.index, &s.signatures);
+    let matcher = Matcher::new(&s.index);
     run(
         "match",
         regressions!("match"),

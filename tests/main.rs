@@ -6,6 +6,7 @@ mod harness;
 mod build;
 mod check;
 mod docs;
+mod finding;
 mod fuzz;
 mod hostile;
 mod limits;

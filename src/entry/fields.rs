@@ -92,6 +92,8 @@ macro_rules! fields {
             /// Links in the body and in inline fields, with where they are, for the cross-entry
             /// checks.
             pub links: Vec<Located<String>>,
+            /// The body's text without markup (searched at a low weight).
+            pub body_text: String,
         }
 
         /// Every field an entry (or a tool folder's `defaults`) may hold, as written, with
@@ -146,6 +148,7 @@ macro_rules! fields {
                     body_html: body.html,
                     headings: body.headings,
                     links,
+                    body_text: body.text,
                 })
             }
         }
@@ -205,12 +208,15 @@ fields! {
     /// One plain sentence under the title; the meta description and search result text (160 characters at most read well).
     #[schemars(with = "String", required, length(min = 1))]
     summary: required String = Spanned<String>, by string, e.g. "s";
-    /// The exact error text a user sees, verbatim.
+    /// The exact error text a user sees, verbatim; `{{name}}` marks a part that changes between occurrences; may be a block of several lines.
     #[schemars(with = "String", required, length(min = 1))]
-    signature: required Located<String> = Spanned<String>, by located_string, e.g. "x";
-    /// Other texts of the same error (older versions, other surfaces).
+    signature: required Located<String> = Spanned<String>, by located_pattern, e.g. "x";
+    /// Other texts of the same error (older versions, other surfaces), written as the signature.
     #[schemars(with = "Option<Vec<String>>")]
-    variants: default Vec<String> = Vec<Spanned<String>>, by strings, e.g. "[v]";
+    variants: default Vec<String> = Vec<Spanned<String>>, by patterns, e.g. "[v]";
+    /// Lines printed with the error that are not the error itself (a hint, the fix the tool suggests): they support a match in a log, never make one alone.
+    #[schemars(with = "Option<Vec<String>>")]
+    context: default Vec<String> = Vec<Spanned<String>>, by patterns, e.g. "[c]";
     /// The error's code as the tool prints it (`401`, `529`, `ECONNRESET`); quote numbers.
     #[schemars(with = "Option<String>")]
     code: optional String = Spanned<String>, by optional_string, e.g. "'1'";

@@ -16,9 +16,11 @@ pub fn skeleton(title: Option<&str>, today: Date) -> String {
         r#"---
 title: {title}
 summary: '{p} one plain sentence (160 characters at most): what failed and why.'
-signature: '{p} the exact error text, copied verbatim from the terminal or log'
+signature: '{p} the exact error text, copied verbatim; write parts that change as {{{{name}}}}'
 variants:
   - '{p} another wording of the same error, or delete this list'
+# context:      # lines printed with the error that are not the error (a hint, the suggested fix)
+#   - 'git push --set-upstream origin {{{{branch}}}}'
 code: '{p} the code the tool prints (401, 529, ECONNRESET), or delete this line'
 # kind: auth    # one of: auth, quota, model, runtime, config, network, install
 quick_fix: '{p} the first thing to try, in one line'

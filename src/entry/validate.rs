@@ -196,14 +196,53 @@ impl<'a> Validator<'a> {
         field: &'static str,
         values: Option<Vec<Spanned<String>>>,
     ) -> Option<Vec<String>> {
-        let values = values?;
-        let mut out = Vec::with_capacity(values.len());
-        for s in values {
-            if let Some(v) = self.string(field, Some(s)) {
-                out.push(v);
-            }
+        Some(self.each(values?, |v, s| v.string(field, Some(s))))
+    }
+
+    /// Each value that its rule accepts (the rule reports the others).
+    fn each(
+        &mut self,
+        values: Vec<Spanned<String>>,
+        mut rule: impl FnMut(&mut Self, Spanned<String>) -> Option<String>,
+    ) -> Vec<String> {
+        values.into_iter().filter_map(|s| rule(self, s)).collect()
+    }
+
+    /// Signature-like texts (`variants`, `context`): each a string whose placeholders are
+    /// well formed.
+    pub(super) fn patterns(
+        &mut self,
+        field: &'static str,
+        values: Option<Vec<Spanned<String>>>,
+    ) -> Option<Vec<String>> {
+        Some(self.each(values?, |v, s| v.pattern(field, s)))
+    }
+
+    /// The signature: a pattern with where it is written (duplicates are reported there).
+    pub(super) fn located_pattern(
+        &mut self,
+        field: &'static str,
+        value: Option<Spanned<String>>,
+    ) -> Option<Located<String>> {
+        let s = value?;
+        let location = self.index.location(self.range(&s));
+        self.pattern(field, s)
+            .map(|value| Located { value, location })
+    }
+
+    /// A non-empty text whose `{{placeholders}}` are well formed and that has words of its own.
+    fn pattern(&mut self, field: &'static str, s: Spanned<String>) -> Option<String> {
+        if let Some(detail) = pattern_problem(&s.value) {
+            self.report(
+                Problem::BadPlaceholder {
+                    field: field.into(),
+                    detail,
+                },
+                &s,
+            );
+            return None;
         }
-        Some(out)
+        self.string(field, Some(s))
     }
 
     /// A required list: when set, it must hold at least one item.
@@ -223,18 +262,6 @@ impl<'a> Validator<'a> {
             return None;
         }
         self.strings(field, Some(list.value))
-    }
-
-    /// A non-empty text with where it is written (the signature: duplicates are reported there).
-    pub(super) fn located_string(
-        &mut self,
-        field: &'static str,
-        value: Option<Spanned<String>>,
-    ) -> Option<Located<String>> {
-        let s = value?;
-        let location = self.index.location(self.range(&s));
-        self.string(field, Some(s))
-            .map(|value| Located { value, location })
     }
 
     /// A text that may be left empty (then it counts as not set).
@@ -466,4 +493,30 @@ fn why_not_a_date(text: &str) -> String {
 pub(super) fn may_hold_controls(yaml: &str) -> bool {
     memchr::memchr(b'\\', yaml.as_bytes()).is_some()
         || memchr::memmem::find(yaml.as_bytes(), "\u{85}".as_bytes()).is_some()
+}
+
+/// What is wrong with a signature-like text's placeholders, if anything: every `{{` must open a
+/// `{{name}}` placeholder, and some words must be left besides them.
+fn pattern_problem(text: &str) -> Option<String> {
+    let re = crate::search::PLACEHOLDER.as_ref()?;
+    let mut from = 0;
+    while let Some(at) = text[from..].find("{{") {
+        let start = from + at;
+        match re.find_at(text, start) {
+            Some(m) if m.start() == start => from = m.end(),
+            _ => {
+                let shown: String = text[start..].chars().take(24).collect();
+                return Some(format!(
+                    "`{shown}` starts a placeholder but is not `{{{{name}}}}`"
+                ));
+            }
+        }
+    }
+    if text.trim().is_empty() {
+        return None; // the empty-value check reports it
+    }
+    let words = crate::search::pattern_tokens(text)
+        .iter()
+        .any(|t| matches!(t, crate::search::Tok::Word(_)));
+    (!words).then(|| "it is only placeholders and noise, so it would match anything".to_string())
 }

@@ -53,7 +53,9 @@ impl Renderer<'_> {
             title: e.title.clone(),
             summary: e.summary.clone(),
             signature: e.signature.value.clone(),
+            signature_html: pattern_html(&e.signature.value),
             variants: e.variants.clone(),
+            variants_html: e.variants.iter().map(|v| pattern_html(v)).collect(),
             code: e.code.clone(),
             kind: e.kind.map(|k| k.as_str().to_string()),
             tool: Link {
@@ -298,4 +300,32 @@ mod ld {
         pub kind: &'static str,
         pub text: String,
     }
+}
+
+/// A signature or variant as HTML: escaped, each `{{name}}` placeholder as
+/// `<var class="placeholder">name</var>`.
+pub(super) fn pattern_html(text: &str) -> String {
+    let escape = |s: &str| {
+        let mut buf = Vec::with_capacity(s.len());
+        // Writing to a Vec cannot fail.
+        let _ = tera::escape_html(s, &mut buf);
+        String::from_utf8(buf).unwrap_or_default()
+    };
+    let Some(re) = crate::search::PLACEHOLDER.as_ref() else {
+        return escape(text);
+    };
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut last = 0;
+    for c in re.captures_iter(text) {
+        let (Some(m), Some(name)) = (c.get(0), c.get(1)) else {
+            continue;
+        };
+        out.push_str(&escape(&text[last..m.start()]));
+        out.push_str(r#"<var class="placeholder">"#);
+        out.push_str(&escape(name.as_str()));
+        out.push_str("</var>");
+        last = m.end();
+    }
+    out.push_str(&escape(&text[last..]));
+    out
 }

@@ -345,6 +345,7 @@ impl<'a> Renderer<'a> {
             &SearchPage {
                 page,
                 categories: self.categories(),
+                kinds: self.terms(Taxonomy::Kind),
             },
         )?;
         Ok(Page {

@@ -120,7 +120,9 @@ pub struct EntryView {
     pub title: String,
     pub summary: String,
     pub signature: String,
+    pub signature_html: String,
     pub variants: Vec<String>,
+    pub variants_html: Vec<String>,
     pub code: Option<String>,
     pub kind: Option<String>,
     pub tool: Link,
@@ -184,6 +186,8 @@ pub(super) struct ListPage {
 pub(super) struct SearchPage {
     pub(super) page: PageMeta,
     pub(super) categories: Vec<ToolView>,
+    /// The kinds that some entry has (`slug` is the kind's id), for the search filter.
+    pub(super) kinds: Vec<ToolView>,
 }
 
 #[derive(Serialize)]
