@@ -76,6 +76,80 @@ fn entry_page_has_the_reference_sections_in_order() {
     );
 }
 
+/// The tracker and the decoded query parameters of the page's "Report a problem" link, checking
+/// that every value was percent-encoded (no raw space, newline, quote, `&` or `#`).
+fn report_link(page: &crate::harness::Page) -> (String, Vec<(String, String)>) {
+    let href = page.attr(".entry-footer .report a", "href");
+    assert_eq!(href.len(), 1, "{href:?}");
+    let (tracker, query) = href[0].split_once('?').expect("a query");
+    let params = query
+        .split('&')
+        .map(|p| {
+            let (name, value) = p.split_once('=').expect("name=value");
+            assert!(
+                value
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"%-._~".contains(&b)),
+                "{name} is not encoded: {value}"
+            );
+            let decoded = percent_encoding::percent_decode_str(value).decode_utf8_lossy();
+            (name.to_string(), decoded.into_owned())
+        })
+        .collect();
+    (tracker.to_string(), params)
+}
+
+#[test]
+fn report_link_opens_a_prefilled_issue_only_when_site_yaml_names_a_tracker() {
+    let site = SiteTest::fixture("basic");
+    site.build_ok();
+    let page = site.page("tool-a/full-entry/index.html");
+    assert_eq!(page.count(".entry-footer .report"), 0);
+    assert!(!page.text("main").contains("Report a problem"));
+
+    let yaml = site.read("site.yaml");
+    site.write(
+        "site.yaml",
+        &format!("{yaml}report_url: https://git.example/team/errors/issues/new?labels=report\n"),
+    );
+    // A signature with backticks, longer than the body quotes.
+    let minimal = site.read("content/tool-a/minimal-entry.md");
+    let long = format!("Error: ```{}```", "x".repeat(1200));
+    site.write(
+        "content/tool-a/minimal-entry.md",
+        &minimal.replace("\"Error: minimal\"", &format!("\"{long}\"")),
+    );
+    site.build_ok();
+    let page = site.page("tool-a/full-entry/index.html");
+    assert_eq!(
+        page.text(".entry-footer .report"),
+        "Did this fix it? Report a problem"
+    );
+    let (tracker, params) = report_link(&page);
+    assert_eq!(tracker, "https://git.example/team/errors/issues/new");
+    let names: Vec<&str> = params.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["labels", "title", "body"]);
+    assert_eq!(params[1].1, "Report: Tool A 401 full entry");
+    let body = &params[2].1;
+    for line in [
+        "Page: Tool A 401 full entry\n",
+        "URL: https://fixture.example.org/tool-a/full-entry/\n",
+        "\n```\nError: 401 {\"type\":\"authentication_error\"}\n```\n",
+    ] {
+        assert!(body.contains(line), "body lacks {line:?}:\n{body}");
+    }
+
+    let (_, params) = report_link(&site.page("tool-a/minimal-entry/index.html"));
+    let quoted: String = long.chars().take(1000).collect();
+    assert!(
+        params[2]
+            .1
+            .contains(&format!("\n````\n{quoted}\n…\n````\n")),
+        "{}",
+        params[2].1
+    );
+}
+
 #[test]
 fn empty_optional_sections_are_left_out_and_defaults_apply() {
     let site = SiteTest::fixture("basic");
