@@ -32,6 +32,18 @@ pub struct Config {
     pub stale_after_days: i64,
 }
 
+/// The keys `site.yaml` may hold, in the order of docs/authoring.md's table (a test keeps it in
+/// step with [`RawConfig`]).
+pub const KEYS: [&str; 7] = [
+    "title",
+    "description",
+    "base_url",
+    "language",
+    "edit_url",
+    "report_url",
+    "stale_after_days",
+];
+
 /// `site.yaml` as written, with the positions of the values that are checked after reading.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -286,6 +298,23 @@ mod tests {
             config("https://user.github.io/errors").base_path(),
             "/errors/"
         );
+    }
+
+    #[test]
+    fn keys_are_the_fields_of_raw_config() {
+        // serde names every field a struct accepts when it meets an unknown one; serde-saphyr
+        // drops that list, serde_json keeps it (and stops before reading any value).
+        let message = serde_json::from_str::<RawConfig>(r#"{"?": 0}"#)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        let expected = message.split("expected one of ").nth(1).unwrap_or_default();
+        // `title`, `description`, ... at line 1 column 4: the names are between the backticks.
+        let mut fields: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+        let mut keys = KEYS.to_vec();
+        fields.sort_unstable();
+        keys.sort_unstable();
+        assert_eq!(fields, keys, "{message}");
     }
 
     #[test]
