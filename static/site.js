@@ -1,5 +1,7 @@
 /* errdex page enhancements; the page is complete without them.
  * - Copy buttons on the error signature and on every code block.
+ * - The signature's "Show all" (details.signature-more, which style.css folds the signature
+ *   behind) is hidden while the whole signature fits anyway.
  * - A light/dark toggle that remembers the choice (theme.js applies it early). */
 (function () {
   'use strict';
@@ -24,6 +26,20 @@
     button.setAttribute('aria-label', label);
     button.addEventListener('click', function () { copyText(target.textContent, button); });
     target.insertAdjacentElement('afterend', button);
+  }
+
+  // A "Show all" that would show nothing more is hidden; checked again when the width changes.
+  function signatureFolds() {
+    document.querySelectorAll('details.signature-more').forEach(function (more) {
+      var folded = more.parentElement && more.parentElement.querySelector(':scope > .signature, :scope > pre');
+      if (!folded) return;
+      var fit = function () {
+        if (more.open) return;
+        more.hidden = folded.scrollHeight <= folded.clientHeight + 1;
+      };
+      fit();
+      window.addEventListener('resize', fit);
+    });
   }
 
   function themeToggle() {
@@ -51,6 +67,7 @@
   function init() {
     document.querySelectorAll('#facts code.signature').forEach(function (c) { addCopyButton(c, 'Copy the error signature'); });
     document.querySelectorAll('main pre > code').forEach(function (c) { addCopyButton(c.parentElement, 'Copy this code'); });
+    signatureFolds();
     themeToggle();
   }
 

@@ -76,6 +76,42 @@ fn entry_page_has_the_reference_sections_in_order() {
     );
 }
 
+#[test]
+fn a_signature_longer_than_three_phone_lines_gets_show_all() {
+    let site = SiteTest::fixture("basic");
+    let minimal = site.read("content/tool-a/minimal-entry.md");
+    let show_all = "#facts .fact-signature dd > details.signature-more > summary";
+    for (signature, folds) in [
+        ("\"Error: minimal\"".to_string(), false),
+        (format!("\"Error: {}\"", "m".repeat(73)), false),
+        (format!("\"Error: {}\"", "m".repeat(74)), true),
+        ("|-\n  Error: minimal\n    at one\n    at two".into(), false),
+        (
+            "|-\n  Error: minimal\n    at one\n    at two\n    at three".into(),
+            true,
+        ),
+    ] {
+        site.write(
+            "content/tool-a/minimal-entry.md",
+            &minimal.replace("\"Error: minimal\"", &signature),
+        );
+        site.build_ok();
+        let page = site.page("tool-a/minimal-entry/index.html");
+        let want = if folds { 1 } else { 0 };
+        assert_eq!(page.count(show_all), want, "{signature}");
+        if folds {
+            assert_eq!(page.text(&format!("{show_all} .more")), "Show all");
+            assert_eq!(page.text(&format!("{show_all} .less")), "Show less");
+            // The control follows the signature it folds.
+            let dd = page.html("#facts .fact-signature dd");
+            assert!(
+                dd.find("class=\"signature\"") < dd.find("signature-more"),
+                "{dd}"
+            );
+        }
+    }
+}
+
 /// The tracker and the decoded query parameters of the page's "Report a problem" link, checking
 /// that every value was percent-encoded (no raw space, newline, quote, `&` or `#`).
 fn report_link(page: &crate::harness::Page) -> (String, Vec<(String, String)>) {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // errdex browser check: serves a built site on 127.0.0.1 and checks every page type in
-// Chromium (axe-core, console, requests, 375 px layout), the copy button, header search,
+// Chromium (axe-core, console, requests, 375 px layout), the entry page on a phone (quick fix
+// on the first screen, the folded signature's "Show all"), the copy button, header search,
 // and the HTML of every page type with the Nu HTML Checker (vnu.jar, offline).
 //
 // Usage: node tests/browser/check.js <built site folder>   (or env ERRDEX_SITE)
@@ -213,6 +214,19 @@ async function newContext(browser, base, opts) {
   return context;
 }
 
+// Runs `fn(tab)` on the entry page, opened in a new context with `opts` (viewport, scripts...).
+async function onEntry(browser, base, opts, fn) {
+  const context = await newContext(browser, base, opts);
+  try {
+    const tab = await context.newPage();
+    const res = await tab.goto(base + ENTRY, { waitUntil: 'load' });
+    requirePageExists({ url: ENTRY }, res && res.status());
+    return await fn(tab, context);
+  } finally {
+    await context.close();
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 
 async function main() {
@@ -330,6 +344,56 @@ async function main() {
         await context.close();
       }
     });
+
+    // On a phone the quick fix must be on the first screen, with and without scripts.
+    for (const js of [true, false]) {
+      const how = js ? 'scripts on' : 'scripts off';
+      const phone = { viewport: { width: 375, height: 812 }, javaScriptEnabled: js };
+      await test(`entry: at 375×812 the quick fix starts on the first screen (${how})`, () =>
+        onEntry(browser, base, phone, async (tab) => {
+          const top = await tab.evaluate(() => {
+            const fix = document.querySelector('#facts .fact-fix');
+            return fix ? fix.getBoundingClientRect().top + window.scrollY : null;
+          });
+          if (top === null) fail('no .fact-fix in #facts');
+          console.log(`# quick fix top at 375×812, ${how}: ${Math.round(top)} px`);
+          if (top >= 812) fail(`the quick fix starts at y=${Math.round(top)}, below the first 812 px`);
+        }));
+
+      await test(`entry: "Show all" unfolds the folded signature on a phone (${how})`, () =>
+        onEntry(browser, base, phone, async (tab) => {
+          const measure = () => tab.evaluate(() => {
+            const sig = document.querySelector('#facts .signature');
+            return sig && { shown: sig.clientHeight, whole: sig.scrollHeight, text: sig.textContent };
+          });
+          const before = await measure();
+          if (!before) fail('no .signature in #facts');
+          if (before.whole <= before.shown + 1) fail(`the signature is not folded (${before.shown} of ${before.whole} px shown)`);
+          const control = tab.locator('#facts details.signature-more > summary');
+          if (!(await control.isVisible())) fail('no visible "Show all" (details.signature-more > summary)');
+          const label = oneLine(await control.innerText());
+          if (!label.startsWith('Show all')) fail(`the control reads ${JSON.stringify(label)}, want "Show all…"`);
+          await control.focus();
+          await tab.keyboard.press('Enter');
+          const after = await measure();
+          if (after.shown + 1 < after.whole) fail(`after "Show all", ${after.shown} of ${after.whole} px shown`);
+          if (after.shown <= before.shown) fail(`the signature did not grow (${before.shown} → ${after.shown} px)`);
+          if (after.text !== before.text) fail('the signature text changed');
+          const again = oneLine(await control.innerText());
+          if (!again.startsWith('Show less')) fail(`the open control reads ${JSON.stringify(again)}, want "Show less…"`);
+        }));
+    }
+
+    await test('entry: no "Show all" on a wide screen when the whole signature fits', () =>
+      onEntry(browser, base, { viewport: { width: 1280, height: 900 } }, async (tab) => {
+        const state = await tab.evaluate(() => {
+          const sig = document.querySelector('#facts .signature');
+          const more = document.querySelector('#facts details.signature-more');
+          return { folded: sig.scrollHeight > sig.clientHeight + 1, shown: !!more && more.getClientRects().length > 0 };
+        });
+        if (state.folded) fail('the signature is folded on a 1280 px screen');
+        if (state.shown) fail('"Show all" is shown though nothing is folded');
+      }));
 
     await test('home: header search finds the 401 page from a pasted line', async () => {
       const context = await newContext(browser, base, { viewport: { width: 1280, height: 900 } });
