@@ -112,6 +112,26 @@ fn a_signature_longer_than_three_phone_lines_gets_show_all() {
     }
 }
 
+#[test]
+fn inline_commands_of_the_fix_sections_are_marked_for_copy_buttons() {
+    let site = SiteTest::fixture("basic");
+    site.build_ok();
+    let page = site.page("tool-a/full-entry/index.html");
+    // site.js adds a copy button after each `code` inside these, and nowhere else.
+    assert_eq!(
+        page.all("[data-copy-code] code"),
+        ["tool login", "tool login"],
+        "{}",
+        page.html("main")
+    );
+    assert_eq!(page.count("#facts .fact-fix dd[data-copy-code]"), 1);
+    for section in ["quick-fixes", "checks", "steps"] {
+        let selector = format!("section[aria-labelledby={section}][data-copy-code]");
+        assert_eq!(page.count(&selector), 1, "{selector}");
+    }
+    assert_eq!(page.count("[data-copy-code]"), 4);
+}
+
 /// The tracker and the decoded query parameters of the page's "Report a problem" link, checking
 /// that every value was percent-encoded (no raw space, newline, quote, `&` or `#`).
 fn report_link(page: &crate::harness::Page) -> (String, Vec<(String, String)>) {
