@@ -25,9 +25,24 @@ pub struct Config {
     pub language: String,
     /// A link template with `{path}` (the entry's path under the site root), for "Edit this page".
     pub edit_url: Option<String>,
+    /// The tracker's "new issue" address, for "Report a problem": each entry page links to it
+    /// with a prefilled `title` and `body` added to its query.
+    pub report_url: Option<String>,
     /// Entries not updated in this many days get a warning.
     pub stale_after_days: i64,
 }
+
+/// The keys `site.yaml` may hold, in the order of docs/authoring.md's table (a test keeps it in
+/// step with [`RawConfig`]).
+pub const KEYS: [&str; 7] = [
+    "title",
+    "description",
+    "base_url",
+    "language",
+    "edit_url",
+    "report_url",
+    "stale_after_days",
+];
 
 /// `site.yaml` as written, with the positions of the values that are checked after reading.
 #[derive(Deserialize)]
@@ -41,6 +56,8 @@ struct RawConfig {
     language: Option<Spanned<String>>,
     #[serde(default)]
     edit_url: Option<Spanned<String>>,
+    #[serde(default)]
+    report_url: Option<Spanned<String>>,
     #[serde(default)]
     stale_after_days: Option<Spanned<i64>>,
 }
@@ -77,16 +94,22 @@ impl RawConfig {
                 range_of(&self.base_url, text, 0),
             );
         }
-        if let Some(edit) = &self.edit_url
-            && let Err(detail) = check_external_url(&edit.value)
-        {
-            report(
-                Problem::BadUrl {
-                    url: edit.value.clone(),
-                    detail: format!("`edit_url` must be an absolute http(s) URL: {detail}"),
-                },
-                range_of(edit, text, 0),
-            );
+        // Both are on every entry page: a `javascript:` address must never get there.
+        for (field, value) in [
+            ("edit_url", &self.edit_url),
+            ("report_url", &self.report_url),
+        ] {
+            if let Some(url) = value
+                && let Err(detail) = check_external_url(&url.value)
+            {
+                report(
+                    Problem::BadUrl {
+                        url: url.value.clone(),
+                        detail: format!("`{field}` must be an absolute http(s) URL: {detail}"),
+                    },
+                    range_of(url, text, 0),
+                );
+            }
         }
         if let Some(days) = &self.stale_after_days
             && days.value < 1
@@ -155,6 +178,7 @@ impl Config {
             base_url: raw.base_url.value,
             language: raw.language.map_or_else(default_language, |l| l.value),
             edit_url: raw.edit_url.map(|e| e.value),
+            report_url: raw.report_url.map(|r| r.value),
             stale_after_days: raw
                 .stale_after_days
                 .map_or_else(default_stale_after_days, |d| d.value),
@@ -257,6 +281,7 @@ mod tests {
             base_url: base_url.into(),
             language: "en".into(),
             edit_url: None,
+            report_url: None,
             stale_after_days: 180,
         }
     }
@@ -272,6 +297,45 @@ mod tests {
         assert_eq!(
             config("https://user.github.io/errors").base_path(),
             "/errors/"
+        );
+    }
+
+    #[test]
+    fn keys_are_the_fields_of_raw_config() {
+        // serde names every field a struct accepts when it meets an unknown one; serde-saphyr
+        // drops that list, serde_json keeps it (and stops before reading any value).
+        let message = serde_json::from_str::<RawConfig>(r#"{"?": 0}"#)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        let expected = message.split("expected one of ").nth(1).unwrap_or_default();
+        // `title`, `description`, ... at line 1 column 4: the names are between the backticks.
+        let mut fields: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+        let mut keys = KEYS.to_vec();
+        fields.sort_unstable();
+        keys.sort_unstable();
+        assert_eq!(fields, keys, "{message}");
+    }
+
+    #[test]
+    fn report_url_must_be_http() {
+        let text = "title: t\nbase_url: https://x.org/\nreport_url: 'javascript:alert(1)'\n";
+        let err = Config::parse(Path::new("site.yaml"), text)
+            .err()
+            .unwrap_or_default();
+        assert_eq!(err.len(), 1);
+        assert!(matches!(*err[0].problem, Problem::BadUrl { .. }));
+        let at = err[0]
+            .location
+            .as_ref()
+            .map(|l| (l.start.line, l.start.column));
+        assert_eq!(at, Some((3, 13)));
+        let text =
+            "title: t\nbase_url: https://x.org/\nreport_url: https://git.example/o/r/issues/new\n";
+        let config = Config::parse(Path::new("site.yaml"), text);
+        assert_eq!(
+            config.ok().and_then(|c| c.report_url).as_deref(),
+            Some("https://git.example/o/r/issues/new")
         );
     }
 

@@ -1,6 +1,7 @@
 //! The site's URL scheme and reserved names, in one place that imports nothing from the project:
 //! which names may be URL segments, the fixed anchors of an entry page, the prefixes of the list
-//! pages, and how a link written in an entry resolves to another entry's page.
+//! pages, how a link written in an entry resolves to another entry's page, and how parameters are
+//! added to an external address's query.
 //!
 //! `entry` (relinking `.md` links, heading ids), `site` (link and alias checks) and `render`
 //! (page paths) all read it, so the scheme cannot drift between checking and rendering.
@@ -133,6 +134,38 @@ pub fn check_external_url(url: &str) -> Result<(), String> {
         return Err("the URL contains spaces".into());
     }
     Ok(())
+}
+
+/// What a query parameter's name or value keeps unescaped: letters, digits and `-._~` (RFC
+/// 3986's unreserved characters). Everything else, spaces and newlines included, is `%XX`.
+const QUERY_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// `url` with `params` added to its query, each name and value percent-encoded as UTF-8: after
+/// the query it already has (`?labels=docs` stays), before its fragment.
+pub fn with_query(url: &str, params: &[(&str, &str)]) -> String {
+    let (base, fragment) = url
+        .split_once('#')
+        .map_or((url, None), |(b, f)| (b, Some(f)));
+    let mut out = base.to_string();
+    for (name, value) in params {
+        let separator = match out.split_once('?') {
+            None => "?",
+            Some((_, query)) if query.is_empty() || query.ends_with('&') => "",
+            Some(_) => "&",
+        };
+        let name = percent_encoding::utf8_percent_encode(name, QUERY_VALUE);
+        let value = percent_encoding::utf8_percent_encode(value, QUERY_VALUE);
+        out.push_str(&format!("{separator}{name}={value}"));
+    }
+    if let Some(f) = fragment {
+        out.push('#');
+        out.push_str(f);
+    }
+    out
 }
 
 /// The site's `base_url`: an absolute http(s) URL with a host, and a path under which every
@@ -270,6 +303,37 @@ mod tests {
         assert_eq!(r("https://example.com/a/b/"), None);
         assert_eq!(r("/claude-code/"), None);
         assert_eq!(r("/code/401/"), None);
+    }
+
+    #[test]
+    fn query_parameters_are_encoded_and_appended() {
+        let params = [
+            ("title", "401: a & b"),
+            ("body", "line 1\nl\u{e9}ne 2 = `x`?"),
+        ];
+        let encoded = "title=401%3A%20a%20%26%20b&body=line%201%0Al%C3%A9ne%202%20%3D%20%60x%60%3F";
+        let q = |url| with_query(url, &params);
+        assert_eq!(
+            q("https://h.example/new"),
+            format!("https://h.example/new?{encoded}")
+        );
+        assert_eq!(
+            q("https://h.example/new?"),
+            format!("https://h.example/new?{encoded}")
+        );
+        assert_eq!(
+            q("https://h.example/new?labels=docs"),
+            format!("https://h.example/new?labels=docs&{encoded}")
+        );
+        assert_eq!(
+            q("https://h.example/new?a=1&"),
+            format!("https://h.example/new?a=1&{encoded}")
+        );
+        assert_eq!(
+            q("https://h.example/new#top"),
+            format!("https://h.example/new?{encoded}#top")
+        );
+        assert_eq!(with_query("https://h.example/", &[]), "https://h.example/");
     }
 
     #[test]

@@ -1,19 +1,47 @@
 /* errdex page enhancements; the page is complete without them.
- * - Copy buttons on the error signature and on every code block.
+ * - Copy buttons on the error signature, on every code block, and after each inline command
+ *   (`code`) of the parts marked data-copy-code: the quick fix, quick fixes, checks and steps.
+ * - The signature's "Show all" (details.signature-more, which style.css folds the signature
+ *   behind) is hidden while the whole signature fits anyway.
  * - A light/dark toggle that remembers the choice (theme.js applies it early). */
 (function () {
   'use strict';
 
-  function copyText(text, button) {
-    var done = function () {
-      var label = button.textContent;
-      button.textContent = 'Copied';
-      button.classList.add('copied');
-      setTimeout(function () { button.textContent = label; button.classList.remove('copied'); }, 1500);
+  // Copies the text of `target`; `say(button, message)` tells the reader how it went. Where the
+  // clipboard cannot be written, the text is selected for Ctrl+C instead.
+  function copyText(target, button, say) {
+    var failed = function () {
+      var range = document.createRange();
+      range.selectNodeContents(target);
+      var selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+      say(button, 'Press Ctrl+C');
     };
     if (navigator.clipboard && navigator.clipboard.writeText) {
-      navigator.clipboard.writeText(text).then(done, function () { button.textContent = 'Press Ctrl+C'; });
+      navigator.clipboard.writeText(target.textContent).then(function () { say(button, 'Copied'); }, failed);
+    } else {
+      failed();
     }
+  }
+
+  // Feedback for 1.5 s: in the text of a "Copy" button, in the name of an icon button.
+  function sayInText(button, message) {
+    var label = button.textContent;
+    button.textContent = message;
+    button.classList.toggle('copied', message === 'Copied');
+    setTimeout(function () { button.textContent = label; button.classList.remove('copied'); }, 1500);
+  }
+  function sayInName(button, message) {
+    var label = button.getAttribute('aria-label');
+    button.setAttribute('aria-label', message);
+    button.title = message;
+    button.classList.toggle('copied', message === 'Copied');
+    setTimeout(function () {
+      button.setAttribute('aria-label', label);
+      button.title = label;
+      button.classList.remove('copied');
+    }, 1500);
   }
 
   function addCopyButton(target, label) {
@@ -22,8 +50,49 @@
     button.className = 'copy';
     button.textContent = 'Copy';
     button.setAttribute('aria-label', label);
-    button.addEventListener('click', function () { copyText(target.textContent, button); });
+    button.addEventListener('click', function () { copyText(target, button, sayInText); });
     target.insertAdjacentElement('afterend', button);
+  }
+
+  // Two overlapping sheets, drawn in the text colour; the button's name says what it does.
+  var COPY_ICON = '<svg aria-hidden="true" focusable="false" viewBox="0 0 16 16" width="14" height="14">' +
+    '<rect x="5.5" y="5.5" width="8" height="9" rx="1.5" fill="none" stroke="currentColor" stroke-width="1.5"/>' +
+    '<path d="M10.5 3.5V3A1.5 1.5 0 0 0 9 1.5H4A1.5 1.5 0 0 0 2.5 3v7A1.5 1.5 0 0 0 4 11.5h.5" fill="none" stroke="currentColor" stroke-width="1.5"/></svg>';
+
+  // A small icon button after an inline command (`code` in running text), named for what it
+  // copies, kept on the line where the command ends.
+  function addInlineCopyButton(code) {
+    var text = code.textContent;
+    if (!text.trim()) return;
+    var label = 'Copy ' + (text.length > 80 ? text.slice(0, 79) + '…' : text);
+    var button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'copy-inline';
+    button.setAttribute('aria-label', label);
+    button.title = label;
+    button.innerHTML = COPY_ICON;
+    button.addEventListener('click', function () { copyText(code, button, sayInName); });
+    // A word joiner (U+2060) before it, both in a span that does not wrap: no line break between
+    // the command and its button, nor between the button and the punctuation after it.
+    var glue = document.createElement('span');
+    glue.className = 'copy-glue';
+    glue.appendChild(document.createTextNode('\u2060'));
+    glue.appendChild(button);
+    code.insertAdjacentElement('afterend', glue);
+  }
+
+  // A "Show all" that would show nothing more is hidden; checked again when the width changes.
+  function signatureFolds() {
+    document.querySelectorAll('details.signature-more').forEach(function (more) {
+      var folded = more.parentElement && more.parentElement.querySelector(':scope > .signature, :scope > pre');
+      if (!folded) return;
+      var fit = function () {
+        if (more.open) return;
+        more.hidden = folded.scrollHeight <= folded.clientHeight + 1;
+      };
+      fit();
+      window.addEventListener('resize', fit);
+    });
   }
 
   function themeToggle() {
@@ -51,6 +120,11 @@
   function init() {
     document.querySelectorAll('#facts code.signature').forEach(function (c) { addCopyButton(c, 'Copy the error signature'); });
     document.querySelectorAll('main pre > code').forEach(function (c) { addCopyButton(c.parentElement, 'Copy this code'); });
+    document.querySelectorAll('main [data-copy-code] code').forEach(function (c) {
+      // Code blocks have their own button, and a button cannot sit inside a link.
+      if (!c.closest('pre, a, button')) addInlineCopyButton(c);
+    });
+    signatureFolds();
     themeToggle();
   }
 

@@ -77,6 +77,136 @@ fn entry_page_has_the_reference_sections_in_order() {
 }
 
 #[test]
+fn a_signature_longer_than_three_phone_lines_gets_show_all() {
+    let site = SiteTest::fixture("basic");
+    let minimal = site.read("content/tool-a/minimal-entry.md");
+    let show_all = "#facts .fact-signature dd > details.signature-more > summary";
+    for (signature, folds) in [
+        ("\"Error: minimal\"".to_string(), false),
+        (format!("\"Error: {}\"", "m".repeat(73)), false),
+        (format!("\"Error: {}\"", "m".repeat(74)), true),
+        ("|-\n  Error: minimal\n    at one\n    at two".into(), false),
+        (
+            "|-\n  Error: minimal\n    at one\n    at two\n    at three".into(),
+            true,
+        ),
+    ] {
+        site.write(
+            "content/tool-a/minimal-entry.md",
+            &minimal.replace("\"Error: minimal\"", &signature),
+        );
+        site.build_ok();
+        let page = site.page("tool-a/minimal-entry/index.html");
+        let want = if folds { 1 } else { 0 };
+        assert_eq!(page.count(show_all), want, "{signature}");
+        if folds {
+            assert_eq!(page.text(&format!("{show_all} .more")), "Show all");
+            assert_eq!(page.text(&format!("{show_all} .less")), "Show less");
+            // The control follows the signature it folds.
+            let dd = page.html("#facts .fact-signature dd");
+            assert!(
+                dd.find("class=\"signature\"") < dd.find("signature-more"),
+                "{dd}"
+            );
+        }
+    }
+}
+
+#[test]
+fn inline_commands_of_the_fix_sections_are_marked_for_copy_buttons() {
+    let site = SiteTest::fixture("basic");
+    site.build_ok();
+    let page = site.page("tool-a/full-entry/index.html");
+    // site.js adds a copy button after each `code` inside these, and nowhere else.
+    assert_eq!(
+        page.all("[data-copy-code] code"),
+        ["tool login", "tool login"],
+        "{}",
+        page.html("main")
+    );
+    assert_eq!(page.count("#facts .fact-fix dd[data-copy-code]"), 1);
+    for section in ["quick-fixes", "checks", "steps"] {
+        let selector = format!("section[aria-labelledby={section}][data-copy-code]");
+        assert_eq!(page.count(&selector), 1, "{selector}");
+    }
+    assert_eq!(page.count("[data-copy-code]"), 4);
+}
+
+/// The tracker and the decoded query parameters of the page's "Report a problem" link, checking
+/// that every value was percent-encoded (no raw space, newline, quote, `&` or `#`).
+fn report_link(page: &crate::harness::Page) -> (String, Vec<(String, String)>) {
+    let href = page.attr(".entry-footer .report a", "href");
+    assert_eq!(href.len(), 1, "{href:?}");
+    let (tracker, query) = href[0].split_once('?').expect("a query");
+    let params = query
+        .split('&')
+        .map(|p| {
+            let (name, value) = p.split_once('=').expect("name=value");
+            assert!(
+                value
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"%-._~".contains(&b)),
+                "{name} is not encoded: {value}"
+            );
+            let decoded = percent_encoding::percent_decode_str(value).decode_utf8_lossy();
+            (name.to_string(), decoded.into_owned())
+        })
+        .collect();
+    (tracker.to_string(), params)
+}
+
+#[test]
+fn report_link_opens_a_prefilled_issue_only_when_site_yaml_names_a_tracker() {
+    let site = SiteTest::fixture("basic");
+    site.build_ok();
+    let page = site.page("tool-a/full-entry/index.html");
+    assert_eq!(page.count(".entry-footer .report"), 0);
+    assert!(!page.text("main").contains("Report a problem"));
+
+    let yaml = site.read("site.yaml");
+    site.write(
+        "site.yaml",
+        &format!("{yaml}report_url: https://git.example/team/errors/issues/new?labels=report\n"),
+    );
+    // A signature with backticks, longer than the body quotes.
+    let minimal = site.read("content/tool-a/minimal-entry.md");
+    let long = format!("Error: ```{}```", "x".repeat(1200));
+    site.write(
+        "content/tool-a/minimal-entry.md",
+        &minimal.replace("\"Error: minimal\"", &format!("\"{long}\"")),
+    );
+    site.build_ok();
+    let page = site.page("tool-a/full-entry/index.html");
+    assert_eq!(
+        page.text(".entry-footer .report"),
+        "Did this fix it? Report a problem"
+    );
+    let (tracker, params) = report_link(&page);
+    assert_eq!(tracker, "https://git.example/team/errors/issues/new");
+    let names: Vec<&str> = params.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["labels", "title", "body"]);
+    assert_eq!(params[1].1, "Report: Tool A 401 full entry");
+    let body = &params[2].1;
+    for line in [
+        "Page: Tool A 401 full entry\n",
+        "URL: https://fixture.example.org/tool-a/full-entry/\n",
+        "\n```\nError: 401 {\"type\":\"authentication_error\"}\n```\n",
+    ] {
+        assert!(body.contains(line), "body lacks {line:?}:\n{body}");
+    }
+
+    let (_, params) = report_link(&site.page("tool-a/minimal-entry/index.html"));
+    let quoted: String = long.chars().take(1000).collect();
+    assert!(
+        params[2]
+            .1
+            .contains(&format!("\n````\n{quoted}\n…\n````\n")),
+        "{}",
+        params[2].1
+    );
+}
+
+#[test]
 fn empty_optional_sections_are_left_out_and_defaults_apply() {
     let site = SiteTest::fixture("basic");
     site.build_ok();

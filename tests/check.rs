@@ -37,6 +37,10 @@ fn case(
     }
 }
 
+fn site_yaml() -> String {
+    std::fs::read_to_string(fixtures().join("basic/site.yaml")).expect("fixture")
+}
+
 fn append_fields(extra: &str) -> String {
     minimal().replacen(
         "    note: Shows the minimal error.\n",
@@ -115,6 +119,14 @@ fn cases() -> Vec<Case> {
             path: "content/tool-a/_section.yaml",
             at: Some((3, 3)),
             says: "did you mean `category`?",
+        },
+        Case {
+            name: "bad_report_url",
+            files: vec![("site.yaml", format!("{}report_url: github.com/team/errors/issues/new\n", site_yaml()).into_bytes())],
+            code: "E012",
+            path: "site.yaml",
+            at: Some((5, 13)),
+            says: "`report_url` must be an absolute http(s) URL",
         },
         Case {
             name: "template_error",

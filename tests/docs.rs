@@ -1,5 +1,5 @@
-//! The docs stay true: every front-matter field and diagnostic code is documented, and the JSON
-//! Schema accepts every entry of the repo's own site.
+//! The docs stay true: every front-matter field, `site.yaml` key, template variable and
+//! diagnostic code is documented, and the JSON Schema accepts every entry of the repo's own site.
 
 use std::path::Path;
 
@@ -19,6 +19,57 @@ fn every_front_matter_field_is_in_the_authoring_guide() {
             "docs/authoring.md does not describe `{field}`"
         );
     }
+}
+
+#[test]
+fn every_site_yaml_key_is_in_the_authoring_guide() {
+    let guide = repo_file("docs/authoring.md");
+    let table = guide
+        .split("## site.yaml")
+        .nth(1)
+        .and_then(|s| s.split("\n## ").next())
+        .expect("a `## site.yaml` section");
+    for key in errdex::config::KEYS {
+        assert!(
+            table.contains(&format!("| `{key}` |")),
+            "docs/authoring.md's site.yaml table has no row for `{key}`"
+        );
+    }
+}
+
+/// The part of docs/templates.md under `### <heading>`, up to the next heading.
+fn templates_guide_section(guide: &str, heading: &str) -> String {
+    guide
+        .split(&format!("\n### {heading}\n"))
+        .nth(1)
+        .and_then(|s| s.split("\n#").next())
+        .unwrap_or_else(|| panic!("docs/templates.md has no `### {heading}`"))
+        .to_string()
+}
+
+#[test]
+fn every_entry_page_variable_is_in_the_templates_guide() {
+    // An entry.html that prints the name of every field it is given.
+    let site = SiteTest::fixture("basic");
+    site.write(
+        "templates/entry.html",
+        "{% for k, v in entry %}EntryView {{ k }}\n{% endfor %}\
+         {% for k, v in site %}SiteView {{ k }}\n{% endfor %}\
+         {% for k, v in page %}PageMeta {{ k }}\n{% endfor %}",
+    );
+    site.build_ok();
+    let guide = repo_file("docs/templates.md");
+    let listed = site.read("public/tool-a/full-entry/index.html");
+    let mut seen = 0;
+    for line in listed.lines() {
+        let (heading, field) = line.split_once(' ').expect("struct field");
+        assert!(
+            templates_guide_section(&guide, heading).contains(&format!("| `{field}` |")),
+            "docs/templates.md's {heading} table has no row for `{field}`"
+        );
+        seen += 1;
+    }
+    assert!(seen > 40, "{listed}");
 }
 
 #[test]

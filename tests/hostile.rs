@@ -314,6 +314,11 @@ fn site_yaml_urls_and_numbers_are_checked() {
             "edit_url: 'javascript:alert(1)//{path}'",
             "E012",
         ),
+        (
+            "base_url:",
+            "report_url: 'javascript:alert(1)//'\nbase_url:",
+            "E012",
+        ),
         ("base_url:", "stale_after_days: -1\nbase_url:", "E003"),
         ("title: Fixture Errors", "title: \"Site \\x01\"", "E027"),
     ] {

@@ -11,6 +11,9 @@ use crate::entry::Entry;
 use crate::markdown;
 use crate::urls;
 
+/// How much of the error signature a report's prefilled body quotes, in characters.
+const REPORT_SIGNATURE_CHARS: usize = 1000;
+
 /// The heading of a fixed section of an entry page, by its id (`urls::SECTION_IDS`).
 fn section_title(id: &str) -> &'static str {
     match id {
@@ -110,6 +113,12 @@ impl Renderer<'_> {
                 .edit_url
                 .as_ref()
                 .map(|t| t.replace("{path}", &e.path.to_string_lossy().replace('\\', "/"))),
+            report_url: self
+                .site
+                .config
+                .report_url
+                .as_ref()
+                .map(|t| self.report_url(t, e)),
             code_link: Taxonomy::Code
                 .terms_of(e)
                 .first()
@@ -124,6 +133,40 @@ impl Renderer<'_> {
                 .collect(),
             json_ld: self.json_ld(e),
         }
+    }
+
+    /// The tracker's new-issue address with the page's title, URL and error signature filled
+    /// in (`title=` and `body=`, the parameters GitHub, Gitea and Forgejo read).
+    fn report_url(&self, tracker: &str, e: &Entry) -> String {
+        let page = self.absolute(&self.url(&format!("{}/", e.id)));
+        // Trackers refuse an address of more than a few kilobytes: a signature that long is
+        // cut (the page's URL leads to the rest).
+        let signature: String = e
+            .signature
+            .value
+            .chars()
+            .take(REPORT_SIGNATURE_CHARS)
+            .collect();
+        let cut = if signature.len() < e.signature.value.len() {
+            "\n…"
+        } else {
+            ""
+        };
+        // A fence longer than any run of backticks in the signature, so none can close it.
+        let longest = signature
+            .split(|c| c != '`')
+            .map(str::len)
+            .max()
+            .unwrap_or(0);
+        let fence = "`".repeat(longest.max(2) + 1);
+        let title = format!("Report: {}", e.title);
+        let body = format!(
+            "Page: {}\nURL: {page}\n\nError signature:\n\n{fence}\n{signature}{cut}\n{fence}\n\n\
+             What happened? (what you tried, what you saw instead, the tool's version and your \
+             platform)\n",
+            e.title
+        );
+        urls::with_query(tracker, &[("title", &title), ("body", &body)])
     }
 
     /// Structured data for search engines: the article, its breadcrumb trail, its FAQ.

@@ -146,6 +146,9 @@ pub struct EntryView {
     pub applies_to: Vec<String>,
     pub tags: Vec<String>,
     pub edit_url: Option<String>,
+    /// `report_url` from site.yaml with a prefilled `title` and `body` in its query; `None`
+    /// when site.yaml has none.
+    pub report_url: Option<String>,
     /// Link to the `/code/<code>/` page.
     pub code_link: Option<Link>,
     /// Link to the `/kind/<kind>/` page, titled with the kind's display name.

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // errdex browser check: serves a built site on 127.0.0.1 and checks every page type in
-// Chromium (axe-core, console, requests, 375 px layout), the copy button, header search,
+// Chromium (axe-core, console, requests, 375 px layout), the entry page on a phone (quick fix
+// on the first screen, the folded signature's "Show all"), the copy buttons, header search,
 // and the HTML of every page type with the Nu HTML Checker (vnu.jar, offline).
 //
 // Usage: node tests/browser/check.js <built site folder>   (or env ERRDEX_SITE)
@@ -213,6 +214,34 @@ async function newContext(browser, base, opts) {
   return context;
 }
 
+// Runs `fn(tab)` on the entry page, opened in a new context with `opts` (viewport, scripts...).
+async function onEntry(browser, base, opts, fn) {
+  const context = await newContext(browser, base, opts);
+  try {
+    const tab = await context.newPage();
+    const res = await tab.goto(base + ENTRY, { waitUntil: 'load' });
+    requirePageExists({ url: ENTRY }, res && res.status());
+    return await fn(tab, context);
+  } finally {
+    await context.close();
+  }
+}
+
+// Clicks `selector` and returns what the clipboard then holds (after at most 3 s).
+async function clipboardAfterClick(tab, selector) {
+  const unwritten = '(clipboard not written)';
+  await tab.evaluate((text) => navigator.clipboard.writeText(text), unwritten);
+  await tab.click(selector);
+  let got = '';
+  const until = Date.now() + 3000;
+  while (Date.now() < until) {
+    got = await tab.evaluate(() => navigator.clipboard.readText());
+    if (got !== unwritten) break;
+    await tab.waitForTimeout(100);
+  }
+  return got;
+}
+
 // ---------------------------------------------------------------------------------------------
 
 async function main() {
@@ -295,13 +324,9 @@ async function main() {
       });
     }
 
-    await test('entry: copy button copies the signature', async () => {
-      const context = await newContext(browser, base, { viewport: { width: 1280, height: 900 } });
-      try {
+    await test('entry: copy button copies the signature', () =>
+      onEntry(browser, base, { viewport: { width: 1280, height: 900 } }, async (tab, context) => {
         await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
-        const tab = await context.newPage();
-        const res = await tab.goto(base + ENTRY, { waitUntil: 'load' });
-        requirePageExists({ url: ENTRY }, res && res.status());
         const sig = tab.locator('#facts code.signature').first();
         if (!(await sig.count())) fail('no code.signature in #facts');
         const expected = await sig.textContent();
@@ -314,22 +339,113 @@ async function main() {
           return false;
         });
         if (!found) fail('no button.copy next to code.signature in #facts');
-        await tab.evaluate(() => navigator.clipboard.writeText('(clipboard not written)'));
-        await tab.click('[data-browser-check=copy]');
-        let got = '';
-        const until = Date.now() + 3000;
-        while (Date.now() < until) {
-          got = await tab.evaluate(() => navigator.clipboard.readText());
-          if (got !== '(clipboard not written)') break;
-          await tab.waitForTimeout(100);
-        }
+        const got = await clipboardAfterClick(tab, '[data-browser-check=copy]');
         if (got !== expected) {
           fail(`clipboard holds ${JSON.stringify(got.slice(0, 120))}, want ${JSON.stringify(expected.slice(0, 120))}`);
         }
-      } finally {
-        await context.close();
-      }
-    });
+      }));
+
+    await test('entry: every inline command in quick fix, quick fixes, checks and steps has a copy button that copies it, on a phone', () =>
+      onEntry(browser, base, { viewport: { width: 375, height: 812 } }, async (tab, context) => {
+        await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+        const parts = {
+          'quick fix': '#facts .fact-fix dd',
+          'quick fixes': 'section[aria-labelledby=quick-fixes]',
+          checks: 'section[aria-labelledby=checks]',
+          steps: 'section[aria-labelledby=steps]',
+        };
+        let checked = 0;
+        for (const [part, selector] of Object.entries(parts)) {
+          const commands = await tab.evaluate(([selector, part]) => {
+            const root = document.querySelector(selector);
+            if (!root) return null;
+            const codes = [...root.querySelectorAll('code')].filter((c) => !c.closest('pre, a'));
+            return codes.map((code, i) => {
+              const glue = code.nextElementSibling;
+              const button = glue && glue.querySelector('button.copy-inline');
+              if (!button) return { text: code.textContent };
+              const id = `${part} ${i}`;
+              button.setAttribute('data-browser-check', id);
+              const b = button.getBoundingClientRect();
+              const lines = code.getClientRects();
+              const end = lines[lines.length - 1];
+              return {
+                text: code.textContent,
+                id,
+                name: button.getAttribute('aria-label'),
+                size: [Math.round(b.width), Math.round(b.height)],
+                // The button sits on the line where its command ends.
+                offLine: Math.abs((b.top + b.bottom) / 2 - (end.top + end.bottom) / 2) > 8,
+              };
+            });
+          }, [selector, part]);
+          if (!commands) fail(`no ${selector}`);
+          if (!commands.length) fail(`no inline code in the ${part}`);
+          for (const c of commands) {
+            const what = `\`${c.text}\` in the ${part}`;
+            if (!c.id) fail(`no button.copy-inline after ${what}`);
+            if (c.name !== `Copy ${c.text}` && !(c.text.length > 80 && c.name.endsWith('…'))) {
+              fail(`the button after ${what} is named ${JSON.stringify(c.name)}`);
+            }
+            if (c.size[0] < 24 || c.size[1] < 24) fail(`the button after ${what} is ${c.size.join('×')} px (under 24×24)`);
+            if (c.offLine) fail(`the button after ${what} is not on the line where it ends`);
+            const got = await clipboardAfterClick(tab, `[data-browser-check="${c.id}"]`);
+            if (got !== c.text) fail(`the button after ${what} copied ${JSON.stringify(got.slice(0, 120))}`);
+            checked++;
+          }
+        }
+        console.log(`# inline copy buttons checked: ${checked}`);
+      }));
+
+    // On a phone the quick fix must be on the first screen, with and without scripts.
+    for (const js of [true, false]) {
+      const how = js ? 'scripts on' : 'scripts off';
+      const phone = { viewport: { width: 375, height: 812 }, javaScriptEnabled: js };
+      await test(`entry: at 375×812 the quick fix starts on the first screen (${how})`, () =>
+        onEntry(browser, base, phone, async (tab) => {
+          const top = await tab.evaluate(() => {
+            const fix = document.querySelector('#facts .fact-fix');
+            return fix ? fix.getBoundingClientRect().top + window.scrollY : null;
+          });
+          if (top === null) fail('no .fact-fix in #facts');
+          console.log(`# quick fix top at 375×812, ${how}: ${Math.round(top)} px`);
+          if (top >= 812) fail(`the quick fix starts at y=${Math.round(top)}, below the first 812 px`);
+        }));
+
+      await test(`entry: "Show all" unfolds the folded signature on a phone (${how})`, () =>
+        onEntry(browser, base, phone, async (tab) => {
+          const measure = () => tab.evaluate(() => {
+            const sig = document.querySelector('#facts .signature');
+            return sig && { shown: sig.clientHeight, whole: sig.scrollHeight, text: sig.textContent };
+          });
+          const before = await measure();
+          if (!before) fail('no .signature in #facts');
+          if (before.whole <= before.shown + 1) fail(`the signature is not folded (${before.shown} of ${before.whole} px shown)`);
+          const control = tab.locator('#facts details.signature-more > summary');
+          if (!(await control.isVisible())) fail('no visible "Show all" (details.signature-more > summary)');
+          const label = oneLine(await control.innerText());
+          if (!label.startsWith('Show all')) fail(`the control reads ${JSON.stringify(label)}, want "Show all…"`);
+          await control.focus();
+          await tab.keyboard.press('Enter');
+          const after = await measure();
+          if (after.shown + 1 < after.whole) fail(`after "Show all", ${after.shown} of ${after.whole} px shown`);
+          if (after.shown <= before.shown) fail(`the signature did not grow (${before.shown} → ${after.shown} px)`);
+          if (after.text !== before.text) fail('the signature text changed');
+          const again = oneLine(await control.innerText());
+          if (!again.startsWith('Show less')) fail(`the open control reads ${JSON.stringify(again)}, want "Show less…"`);
+        }));
+    }
+
+    await test('entry: no "Show all" on a wide screen when the whole signature fits', () =>
+      onEntry(browser, base, { viewport: { width: 1280, height: 900 } }, async (tab) => {
+        const state = await tab.evaluate(() => {
+          const sig = document.querySelector('#facts .signature');
+          const more = document.querySelector('#facts details.signature-more');
+          return { folded: sig.scrollHeight > sig.clientHeight + 1, shown: !!more && more.getClientRects().length > 0 };
+        });
+        if (state.folded) fail('the signature is folded on a 1280 px screen');
+        if (state.shown) fail('"Show all" is shown though nothing is folded');
+      }));
 
     await test('home: header search finds the 401 page from a pasted line', async () => {
       const context = await newContext(browser, base, { viewport: { width: 1280, height: 900 } });
