@@ -47,6 +47,8 @@
   function tokens(text) {
     var out = [];
     stripNoise(text).split(NON_WORD).forEach(function (run) {
+      var signed = run.replace(/[._-]+$/, '');
+      if (/^-[0-9]{4,6}$/.test(signed)) { out.push(signed); return; }
       var word = run.replace(EDGES, '');
       if (!word) return;
       if (!isNoise(word)) out.push(word);
@@ -193,22 +195,25 @@
     return out;
   }
 
-  /* The longest run of a pattern's words held in order by `words` (search::rank::longest_run). */
-  function longestRun(pattern, words, maxGap) {
-    var prev = null, gap = false, best = 0;
+  /* The heaviest run of a pattern's words held in order by `words`: [weight, count]
+   * (search::rank::longest_run). */
+  function heavier(a, b) { return b[0] > a[0] || (b[0] === a[0] && b[1] > a[1]) ? b : a; }
+  function longestRun(pattern, words, maxGap, weight) {
+    var prev = null, gap = false, best = [0, 0];
     pattern.forEach(function (tok) {
       if (tok === GAP) { gap = true; return; }
-      var cur = new Array(words.length).fill(0);
+      var here = weight(tok), cur = new Array(words.length);
       for (var j = 0; j < words.length; j++) {
+        cur[j] = [0, 0];
         if (words[j] !== tok) continue;
-        var before = 0;
+        var before = [0, 0];
         if (prev && gap) {
-          for (var k = Math.max(0, j - maxGap - 1); k < j; k++) before = Math.max(before, prev[k]);
+          for (var k = Math.max(0, j - maxGap - 1); k < j; k++) before = heavier(before, prev[k]);
         } else if (prev && j > 0) {
           before = prev[j - 1];
         }
-        cur[j] = before + 1;
-        best = Math.max(best, cur[j]);
+        cur[j] = [before[0] + here, before[1] + 1];
+        best = heavier(best, cur[j]);
       }
       prev = cur;
       gap = false;
@@ -217,16 +222,16 @@
   }
 
   /* Of a page's pattern lines, the one the query holds best as a phrase: [share, run, words]. */
-  function bestPhrase(patterns, words, maxGap) {
+  function bestPhrase(patterns, words, maxGap, weight) {
     var best = [0, 0, 0];
     patterns.forEach(function (p) {
       patternLines(p).forEach(function (line) {
-        var toks = patternTokens(line);
-        var len = toks.filter(function (t) { return t !== GAP; }).length;
-        if (!len) return;
-        var run = longestRun(toks, words, maxGap);
-        var share = run >= Math.min(len, 2) ? run / len : 0;
-        if (share > best[0] || (share === best[0] && run > best[1])) best = [share, run, len];
+        var toks = patternTokens(line), len = 0, total = 0;
+        toks.forEach(function (t) { if (t !== GAP) { len++; total += weight(t); } });
+        if (!len || total <= 0) return;
+        var run = longestRun(toks, words, maxGap, weight);
+        var share = run[1] >= Math.min(len, 2) ? run[0] / total : 0;
+        if (share > best[0] || (share === best[0] && run[1] > best[1])) best = [share, run[1], len];
       });
     });
     return best;
@@ -267,9 +272,14 @@
     var p = index.params;
     words = words.slice(0, p.max_phrase_words);
     var weights = wordWeights(index, words);
+    var n = index.lengths.length;
+    var weight = function (w) {
+      var df = index.dfOf.has(w) ? index.dfOf.get(w) : 0;
+      return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+    };
     var top = Math.min(hits.length, p.rerank);
     for (var i = 0; i < top; i++) {
-      var h = hits[i], best = bestPhrase(patternsOf(h.doc), words, p.max_gap);
+      var h = hits[i], best = bestPhrase(patternsOf(h.doc), words, p.max_gap, weight);
       h.evidence.phrase = best[0]; h.evidence.run = best[1]; h.evidence.line_words = best[2];
       h.evidence.explained = explained(patternsOf(h.doc), weights);
       h.score = round6(h.score * (1 + p.phrase * best[0]));

@@ -132,6 +132,7 @@ impl<'a> Renderer<'a> {
             title: e.title.clone(),
             summary: e.summary.clone(),
             signature: e.signature.value.clone(),
+            signature_html: super::entry_page::pattern_html(&e.signature.value),
             code: e.code.clone(),
             tool: self.tool_title(&e.tool),
             updated: e.updated.to_string(),

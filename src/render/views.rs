@@ -77,6 +77,7 @@ pub struct EntrySummary {
     pub title: String,
     pub summary: String,
     pub signature: String,
+    pub signature_html: String,
     pub code: Option<String>,
     pub tool: String,
     pub updated: String,

@@ -16,7 +16,8 @@
 //!   never match alone: they only support. A page with no full match is reported when a weak
 //!   pattern of it and another of its weak or context patterns are held within
 //!   [`SUPPORT_LINES`] lines of each other.
-//! - When a line holds patterns of several pages, the one that [`rank`] puts first wins.
+//! - When a line holds patterns of several pages, the most specific wins (the most weight of
+//!   words held); on a tie, the one that [`rank`] puts first.
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -39,8 +40,11 @@ pub struct LogMatch {
     pub count: usize,
 }
 
-/// Share of a pattern's weight (its words' idf) that a line must hold to match it.
+/// Share of a pattern's weight (its words' idf) that a line must hold to match it...
 pub const MATCH_THRESHOLD: f64 = 0.7;
+/// ...except that a pattern of at most this many distinct words must be held whole: with one
+/// word missing, `Request timed out` would match every `timed out`.
+pub const ALL_WORDS_UP_TO: usize = 5;
 /// A message may be wrapped over at most this many lines.
 pub const WRAP_LINES: usize = 3;
 /// Supporting patterns count together when they are at most this many lines apart.
@@ -59,6 +63,8 @@ struct Pattern {
     doc: usize,
     /// Total idf of its distinct words.
     weight: f64,
+    /// How many distinct words it has.
+    words: usize,
     strength: Strength,
     /// For a weak pattern with a placeholder (`Reconnecting... {{n}}/{{max}}`): the pattern as a
     /// regular expression, its text literal and each placeholder a short run of anything. A
@@ -127,6 +133,7 @@ impl<'a> Matcher<'a> {
                 };
                 let id = m.patterns.len();
                 let mut weight = 0.0;
+                let count = words.len();
                 for w in words {
                     let df = index.terms.get(&w).map_or(1, Vec::len) as f64;
                     let idf = idf(n, df);
@@ -141,6 +148,7 @@ impl<'a> Matcher<'a> {
                 m.patterns.push(Pattern {
                     doc: d,
                     weight,
+                    words: count,
                     strength,
                     shape,
                 });
@@ -149,42 +157,67 @@ impl<'a> Matcher<'a> {
         m
     }
 
-    /// The patterns a text holds.
-    fn held(&self, text: &str) -> Vec<usize> {
+    /// The patterns a text holds, with the weight of their words it has: all the words of a
+    /// pattern of up to [`ALL_WORDS_UP_TO`] words, else [`MATCH_THRESHOLD`] of their weight.
+    fn held(&self, text: &str) -> Vec<(usize, f64)> {
         let mut words = tokens(text);
         words.sort_unstable();
         words.dedup();
-        let mut covered: HashMap<usize, f64> = HashMap::new();
+        // Per pattern: the weight and the number of its words the text has.
+        let mut covered: HashMap<usize, (f64, usize)> = HashMap::new();
         for w in &words {
             for &(p, idf) in self.postings.get(w).map_or(&[][..], Vec::as_slice) {
-                *covered.entry(p).or_default() += idf;
+                let c = covered.entry(p).or_default();
+                c.0 += idf;
+                c.1 += 1;
             }
         }
-        let mut held: Vec<usize> = covered
+        let mut held: Vec<(usize, f64)> = covered
             .into_iter()
-            .filter(|&(p, got)| got / self.patterns[p].weight >= MATCH_THRESHOLD)
-            .map(|(p, _)| p)
+            .filter(|&(p, (got, words))| {
+                let pattern = &self.patterns[p];
+                if pattern.words <= ALL_WORDS_UP_TO {
+                    words == pattern.words
+                } else {
+                    got / pattern.weight >= MATCH_THRESHOLD
+                }
+            })
+            .map(|(p, (got, _))| (p, got))
             .collect();
-        held.sort_unstable();
+        held.sort_unstable_by_key(|&(p, _)| p);
         held
     }
 
     /// The page a text (one line, or a few joined) shows by a full pattern (or a weak one of
-    /// its shape), if any: of the pages whose patterns it holds, the one [`rank`] puts first.
+    /// its shape), if any. When patterns of several pages are held, the most specific wins: the
+    /// one with the most weight of words held (`MCP error -32001: Request timed out` over
+    /// `Request timed out`); on a tie, the page [`rank`] puts first.
     pub fn match_line(&self, text: &str) -> Option<usize> {
-        let mut candidates: Vec<usize> = self
-            .held(text)
-            .into_iter()
-            .filter(|&p| {
-                let pattern = &self.patterns[p];
-                pattern.strength == Strength::Full
-                    || pattern.shape.as_ref().is_some_and(|re| re.is_match(text))
-            })
-            .map(|p| self.patterns[p].doc)
+        self.best_match(text).map(|(doc, _)| doc)
+    }
+
+    /// [`Matcher::match_line`], with the weight of the words held.
+    fn best_match(&self, text: &str) -> Option<(usize, f64)> {
+        let mut best: Vec<(usize, f64)> = Vec::new();
+        for (p, got) in self.held(text) {
+            let pattern = &self.patterns[p];
+            let makes = pattern.strength == Strength::Full
+                || pattern.shape.as_ref().is_some_and(|re| re.is_match(text));
+            if !makes {
+                continue;
+            }
+            match best.iter_mut().find(|(d, _)| *d == pattern.doc) {
+                Some(b) => b.1 = b.1.max(got),
+                None => best.push((pattern.doc, got)),
+            }
+        }
+        let top = best.iter().map(|&(_, w)| w).fold(0.0, f64::max);
+        let candidates: Vec<usize> = best
+            .iter()
+            .filter(|&&(_, w)| w >= top * (1.0 - 1e-9))
+            .map(|&(d, _)| d)
             .collect();
-        candidates.sort_unstable();
-        candidates.dedup();
-        match candidates.len() {
+        let doc = match candidates.len() {
             0 => None,
             1 => candidates.first().copied(),
             _ => rank(self.index, text, self.index.docs.len())
@@ -192,7 +225,8 @@ impl<'a> Matcher<'a> {
                 .map(|h| h.doc)
                 .find(|d| candidates.contains(d))
                 .or(candidates.first().copied()),
-        }
+        };
+        doc.map(|d| (d, top))
     }
 
     /// Reads a log to its end, a line at a time, and returns each known error once, at its first
@@ -230,74 +264,143 @@ impl<'a> Matcher<'a> {
                 .map(|(_, t)| t.as_str())
                 .collect::<Vec<_>>()
                 .join(" ");
-            if let Some(doc) = self.match_line(&joined) {
-                scan.full(doc, start, line_no);
+            if let Some((doc, weight)) = self.best_match(&joined) {
+                scan.add(Occurrence {
+                    doc,
+                    start,
+                    end: line_no,
+                    weight,
+                });
             }
             if size == 1 {
-                for p in self.held(&joined) {
+                for (p, _) in self.held(&joined) {
                     let pattern = &self.patterns[p];
                     if pattern.strength != Strength::Full {
-                        scan.support
-                            .push((pattern.doc, p, line_no, pattern.strength));
+                        scan.support(pattern.doc, p, line_no, pattern.strength);
                     }
                 }
             }
         }
+        scan.close_before(line_no);
     }
 }
 
-/// The state of one scan.
+/// Where a page's full pattern was held: lines `start..=end`, with the weight of its words.
+#[derive(Debug, Clone, Copy)]
+struct Occurrence {
+    doc: usize,
+    start: usize,
+    end: usize,
+    weight: f64,
+}
+
+impl Occurrence {
+    fn overlaps(&self, other: &Occurrence) -> bool {
+        self.start <= other.end && other.start <= self.end
+    }
+
+    /// Whether `other`, of another page, explains these lines better: more weight held (on a
+    /// tie, the one that starts first, then the first page).
+    fn beaten_by(&self, other: &Occurrence) -> bool {
+        other.doc != self.doc
+            && self.overlaps(other)
+            && (other.weight > self.weight
+                || (other.weight == self.weight
+                    && (other.start, other.doc) < (self.start, self.doc)))
+    }
+}
+
+/// The state of one scan, bounded whatever the log's length: occurrences are decided once no
+/// later window can overlap them, and only the last few lines' are kept.
 #[derive(Default)]
 struct Scan {
     /// The last [`WRAP_LINES`] logical lines with their line numbers.
     recent: Vec<(usize, String)>,
+    /// Occurrences that a later window may still overlap.
+    open: Vec<Occurrence>,
+    /// Decided occurrences of the last few lines (kept or not), which open ones are weighed
+    /// against.
+    closed: Vec<Occurrence>,
     found: Vec<LogMatch>,
-    /// Per page, the last line its latest occurrence reached (a wrapped message is one).
-    last: HashMap<usize, usize>,
-    /// Supporting patterns held: (page, pattern, line, strength).
+    /// Supporting patterns held in the last [`SUPPORT_LINES`] lines: (page, pattern, line,
+    /// strength).
     support: Vec<(usize, usize, usize, Strength)>,
+    /// Pages that only supporting patterns show, at their first line.
+    supported: Vec<LogMatch>,
 }
 
 impl Scan {
-    /// A full pattern of `doc` held on lines `start..=end`.
-    fn full(&mut self, doc: usize, start: usize, end: usize) {
-        if self.last.get(&doc).is_some_and(|&l| l >= start) {
-            return; // the same occurrence, seen on fewer lines already
-        }
-        self.last.insert(doc, end);
-        match self.found.iter_mut().find(|m| m.doc == doc) {
-            Some(m) => m.count += 1,
-            None => self.found.push(LogMatch {
-                line: start,
-                doc,
-                count: 1,
-            }),
+    /// A full pattern held; the same page on overlapping windows is one occurrence.
+    fn add(&mut self, o: Occurrence) {
+        let same = self
+            .open
+            .iter_mut()
+            .find(|x| x.doc == o.doc && x.end >= o.start);
+        match same {
+            // A wider window that holds more of the message is where it is; one that holds
+            // no more is the same occurrence, seen on fewer lines already.
+            Some(x) if o.weight > x.weight => *x = o,
+            Some(_) => {}
+            None => self.open.push(o),
         }
     }
 
-    /// The matches, with the pages that only supporting patterns show (a weak one and another
-    /// one close by), in order of their first line.
-    fn finish(mut self) -> Vec<LogMatch> {
-        let mut extra: Vec<LogMatch> = Vec::new();
-        for (i, &(doc, p, line, strength)) in self.support.iter().enumerate() {
-            if self.found.iter().chain(&extra).any(|m| m.doc == doc) {
-                continue;
-            }
-            let partner = self.support[i + 1..].iter().find(|&&(d, q, l, s)| {
-                d == doc
-                    && q != p
-                    && l - line <= SUPPORT_LINES
-                    && (strength == Strength::Weak || s == Strength::Weak)
-            });
-            if partner.is_some() {
-                extra.push(LogMatch {
-                    line,
-                    doc,
-                    count: 1,
-                });
+    /// Decides the occurrences that no window from line `line` on can overlap: each is kept
+    /// unless an overlapping occurrence of another page explains the lines better.
+    fn close_before(&mut self, line: usize) {
+        let reach = line.saturating_sub(WRAP_LINES - 1);
+        let (done, open): (Vec<Occurrence>, Vec<Occurrence>) =
+            self.open.iter().partition(|o| o.end < reach);
+        for o in &done {
+            let beaten = open
+                .iter()
+                .chain(&done)
+                .chain(&self.closed)
+                .any(|p| o.beaten_by(p));
+            if !beaten {
+                match self.found.iter_mut().find(|m| m.doc == o.doc) {
+                    Some(m) => m.count += 1,
+                    None => self.found.push(LogMatch {
+                        line: o.start,
+                        doc: o.doc,
+                        count: 1,
+                    }),
+                }
             }
         }
-        self.found.extend(extra);
+        self.open = open;
+        self.closed.extend(done);
+        self.closed.retain(|o| o.end + 2 * WRAP_LINES >= line);
+    }
+
+    /// A weak pattern or a context line held: with another of the same page's close by (one of
+    /// them weak), the page is shown.
+    fn support(&mut self, doc: usize, pattern: usize, line: usize, strength: Strength) {
+        self.support.retain(|s| s.2 + SUPPORT_LINES >= line);
+        let partner = self.support.iter().find(|&&(d, q, _, s)| {
+            d == doc && q != pattern && (strength == Strength::Weak || s == Strength::Weak)
+        });
+        if let Some(&(_, _, first, _)) = partner
+            && !self.supported.iter().any(|m| m.doc == doc)
+        {
+            self.supported.push(LogMatch {
+                line: first,
+                doc,
+                count: 1,
+            });
+        }
+        self.support.push((doc, pattern, line, strength));
+    }
+
+    /// The matches, with the pages that only supporting patterns show, in order of their first
+    /// line.
+    fn finish(mut self) -> Vec<LogMatch> {
+        self.close_before(usize::MAX);
+        for m in std::mem::take(&mut self.supported) {
+            if !self.found.iter().any(|f| f.doc == m.doc) {
+                self.found.push(m);
+            }
+        }
         self.found.sort_by_key(|m| m.line);
         self.found
     }

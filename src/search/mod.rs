@@ -7,7 +7,7 @@
 //! - **Tokens** ([`tokens`]): lower-cased runs of letters, digits, `-`, `_`, `.`; a compound token
 //!   (`rate_limit_error`, `api.anthropic.com`) is kept whole *and* split into its parts.
 //! - **Noise** is dropped the same way from documents and queries: URL schemes, UUIDs, `0x…`,
-//!   ISO dates and times, numbers of 4+ digits, long hex or random-looking ids, the directories of
+//!   ISO dates and times, numbers of 4+ digits (but negative codes such as `-32001` stay), long hex or random-looking ids, the directories of
 //!   file paths, a short stop list, and the `{{placeholders}}` of signatures ([`pattern_tokens`]).
 //! - [`index`]: fields are weighted (signature and variants highest, then title and code, tags,
 //!   summary, then causes, fixes and context lines, and the body lowest), summed into one weighted
@@ -184,6 +184,11 @@ pub fn tokens(text: &str) -> Vec<String> {
 fn for_each_token(text: &str, mut f: impl FnMut(&str)) {
     let clean = strip_noise(text);
     for run in clean.split(|c: char| !is_word_char(c)) {
+        let signed = run.trim_end_matches(['.', '-', '_']);
+        if is_negative_code(signed) {
+            f(signed);
+            continue;
+        }
         let word = run.trim_matches(|c| c == '.' || c == '-' || c == '_');
         if word.is_empty() {
             continue;
@@ -199,6 +204,14 @@ fn for_each_token(text: &str, mut f: impl FnMut(&str)) {
             }
         }
     }
+}
+
+/// A negative number of 4 to 6 digits, such as JSON-RPC's `-32001` (MCP's "Request timed out"):
+/// an error code, kept whole with its sign, where other long numbers are noise.
+fn is_negative_code(run: &str) -> bool {
+    run.strip_prefix('-').is_some_and(|digits| {
+        (4..=6).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit())
+    })
 }
 
 /// A placeholder of a signature, variant or context line: `{{name}}` (spaces inside the braces
@@ -238,6 +251,17 @@ pub fn pattern_lines(text: &str) -> impl Iterator<Item = &str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn negative_codes_stay_other_long_numbers_go() {
+        assert_eq!(
+            tokens(r#"MCP error -32001: Request timed out {"code":-32600} pid 12345 -1 a-32001"#),
+            [
+                "mcp", "error", "-32001", "request", "timed", "out", "code", "-32600", "pid",
+                "a-32001"
+            ]
+        );
+    }
 
     #[test]
     fn stop_words_are_sorted_for_binary_search() {

@@ -248,8 +248,10 @@ pub(super) fn rerank<'a>(
     let words = &words[..words.len().min(MAX_PHRASE_WORDS)];
     let weights = word_weights(index, words);
     let top = hits.len().min(RERANK);
+    let n = index.docs.len() as f64;
+    let weight = |w: &str| idf(n, index.terms.get(w).map_or(0, Vec::len) as f64);
     for h in &mut hits[..top] {
-        let (phrase, run, line_words) = best_phrase(patterns(h.doc), words);
+        let (phrase, run, line_words) = best_phrase(patterns(h.doc), words, &weight);
         h.evidence.phrase = phrase;
         h.evidence.run = run;
         h.evidence.line_words = line_words;
@@ -302,19 +304,32 @@ fn explained(patterns: &[String], weights: &[(String, f64)]) -> f64 {
     found / total
 }
 
-/// Of a page's pattern lines, the one the query holds best as a phrase: (share, run, words).
-fn best_phrase(patterns: &[String], words: &[String]) -> (f64, usize, usize) {
+/// Of a page's pattern lines, the one the query holds best as a phrase: (share of the line's
+/// word weight, words in the run, words in the line). Words weigh their idf, so a run of
+/// boilerplate that many pages share (`Retrying in … seconds`) counts for less than the
+/// words that tell the error apart.
+fn best_phrase(
+    patterns: &[String],
+    words: &[String],
+    weight: &impl Fn(&str) -> f64,
+) -> (f64, usize, usize) {
     let mut best = (0.0, 0, 0);
     for p in patterns {
         for line in pattern_lines(p) {
             let toks = pattern_tokens(line);
-            let len = toks.iter().filter(|t| matches!(t, Tok::Word(_))).count();
-            if len == 0 {
+            let (mut len, mut total) = (0, 0.0);
+            for t in &toks {
+                if let Tok::Word(w) = t {
+                    len += 1;
+                    total += weight(w);
+                }
+            }
+            if len == 0 || total <= 0.0 {
                 continue;
             }
-            let run = longest_run(&toks, words);
+            let (run_weight, run) = longest_run(&toks, words, weight);
             let share = if run >= len.min(2) {
-                run as f64 / len as f64
+                run_weight / total
             } else {
                 0.0
             };
@@ -326,33 +341,45 @@ fn best_phrase(patterns: &[String], words: &[String]) -> (f64, usize, usize) {
     best
 }
 
-/// The longest run of the pattern's words that `words` holds in the same order and next to
-/// each other, where a placeholder may stand for up to [`MAX_GAP`] words.
-pub(super) fn longest_run(pattern: &[Tok], words: &[String]) -> usize {
-    let mut prev: Option<Vec<usize>> = None;
+/// The heaviest run of the pattern's words that `words` holds in the same order and next to
+/// each other, where a placeholder may stand for up to [`MAX_GAP`] words: (its weight, its
+/// number of words).
+pub(super) fn longest_run(
+    pattern: &[Tok],
+    words: &[String],
+    weight: &impl Fn(&str) -> f64,
+) -> (f64, usize) {
+    let heavier = |a: (f64, usize), b: (f64, usize)| {
+        if b.0 > a.0 || (b.0 == a.0 && b.1 > a.1) {
+            b
+        } else {
+            a
+        }
+    };
+    let mut prev: Option<Vec<(f64, usize)>> = None;
     let mut gap = false;
-    let mut best = 0;
+    let mut best = (0.0, 0);
     for tok in pattern {
         let Tok::Word(w) = tok else {
             gap = true;
             continue;
         };
-        let mut cur = vec![0usize; words.len()];
+        let here = weight(w);
+        let mut cur = vec![(0.0, 0); words.len()];
         for (j, q) in words.iter().enumerate() {
             if q != w {
                 continue;
             }
             let before = match &prev {
-                None => 0,
-                Some(p) if gap => {
-                    let from = j.saturating_sub(MAX_GAP + 1);
-                    p[from..j].iter().copied().max().unwrap_or(0)
-                }
+                None => (0.0, 0),
+                Some(p) if gap => p[j.saturating_sub(MAX_GAP + 1)..j]
+                    .iter()
+                    .fold((0.0, 0), |a, &b| heavier(a, b)),
                 Some(p) if j > 0 => p[j - 1],
-                Some(_) => 0,
+                Some(_) => (0.0, 0),
             };
-            cur[j] = before + 1;
-            best = best.max(cur[j]);
+            cur[j] = (before.0 + here, before.1 + 1);
+            best = heavier(best, cur[j]);
         }
         prev = Some(cur);
         gap = false;

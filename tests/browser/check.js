@@ -469,6 +469,70 @@ async function main() {
       }
     });
 
+    /* The search page: a result list (or the page's status) after `query`, with the filters
+     * given as URL parameters. */
+    async function searchPage(params) {
+      const context = await newContext(browser, base, { viewport: { width: 1280, height: 900 } });
+      const tab = await context.newPage();
+      const pageErrors = [];
+      tab.on('pageerror', (e) => pageErrors.push(e.message));
+      await tab.goto(`${base}/search/?${new URLSearchParams(params)}`, { waitUntil: 'load' });
+      try {
+        await tab.waitForFunction(() => document.getElementById('page-results-status').textContent.length > 0, null, { timeout: 5000 });
+      } catch {
+        await context.close();
+        fail(`no status after 5 s${pageErrors.length ? `; page errors: ${pageErrors.join('; ')}` : ''}`);
+      }
+      return { context, tab };
+    }
+
+    await test('search: a confident first result shows its quick fix, and the count is announced', async () => {
+      const { context, tab } = await searchPage({ q: PASTED_LINE });
+      try {
+        const first = tab.locator('#page-results li').first();
+        if (!(await first.getAttribute('class') || '').includes('confident')) fail('the first result is not marked confident');
+        const fix = await first.locator('p.result-fix').textContent();
+        if (!/^Quick fix: \S/.test(fix)) fail(`quick fix under the result reads ${JSON.stringify(fix)}`);
+        if (await tab.locator('#page-results li.search-unsure').count()) fail('says "no known error" above a confident result');
+        const status = await tab.textContent('#page-results-status');
+        if (!/^\d+ results?$/.test(status)) fail(`status ${JSON.stringify(status)}`);
+        if (await tab.getAttribute('#page-results-status', 'aria-live') !== 'polite') fail('status is not a polite live region');
+      } finally {
+        await context.close();
+      }
+    });
+
+    await test('search: an error no page covers is answered with "No known error matches this confidently"', async () => {
+      const { context, tab } = await searchPage({ q: 'bash: /usr/local/bin/foo: cannot execute binary file: Exec format error' });
+      try {
+        const first = await tab.textContent('#page-results li:first-child');
+        if (!first.startsWith('No known error matches this confidently')) fail(`first item reads ${JSON.stringify(first)}`);
+        const status = await tab.textContent('#page-results-status');
+        if (!status.endsWith('none matches confidently')) fail(`status ${JSON.stringify(status)}`);
+        if (await tab.locator('#page-results li.confident').count()) fail('a result is marked confident');
+      } finally {
+        await context.close();
+      }
+    });
+
+    await test('search: the tool and kind filters narrow the results and stay in the URL', async () => {
+      const { context, tab } = await searchPage({ q: 'rate limit', tool: 'anthropic-api', kind: 'quota' });
+      try {
+        if (await tab.inputValue('#page-tool') !== 'anthropic-api') fail('tool filter not taken from the URL');
+        if (await tab.inputValue('#page-kind') !== 'quota') fail('kind filter not taken from the URL');
+        const metas = await tab.$$eval('#page-results span.result-meta', (els) => els.map((e) => e.textContent));
+        if (!metas.length) fail('no results');
+        const other = metas.filter((m) => !m.startsWith('Anthropic API'));
+        if (other.length) fail(`results of other tools: ${other.join(', ')}`);
+        await tab.selectOption('#page-tool', '');
+        await tab.waitForFunction(() => new URL(location.href).searchParams.get('tool') === null, null, { timeout: 5000 });
+        await tab.waitForFunction(() => Array.from(document.querySelectorAll('#page-results span.result-meta'))
+          .some((e) => !e.textContent.startsWith('Anthropic API')), null, { timeout: 5000 });
+      } finally {
+        await context.close();
+      }
+    });
+
     await test('home: the paste box finds the 401 page from a pasted line, on a phone', async () => {
       const context = await newContext(browser, base, { viewport: { width: 375, height: 800 } });
       try {
