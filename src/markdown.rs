@@ -27,8 +27,6 @@ pub struct Rendered {
     pub html: String,
     pub headings: Vec<Heading>,
     pub links: Vec<(String, Range<usize>)>,
-    /// The text without markup, words separated by spaces.
-    pub text: String,
 }
 
 /// Rewrites a link's destination before it is rendered (a link to another entry's file becomes
@@ -168,15 +166,10 @@ pub fn render_body(
     relink: Relink,
 ) -> Rendered {
     let mut links = Vec::new();
-    let mut text = String::new();
     let parsed = Parser::new_ext(markdown, options())
         .into_offset_iter()
         .map(|(event, range)| {
             links.extend(written_link(&event, range));
-            if let Event::Text(t) | Event::Code(t) = &event {
-                text.push_str(t);
-                text.push(' ');
-            }
             event
         });
     let mut headings = Vec::new();
@@ -224,12 +217,11 @@ pub fn render_body(
         }))
     });
     html::push_html(&mut html_out, stream);
-    drop(events); // which holds `links` and `text`
+    drop(events); // which holds `links`
     Rendered {
         html: html_out,
         headings,
         links,
-        text,
     }
 }
 
@@ -360,9 +352,47 @@ fn is_inline_end(e: &Event) -> bool {
     )
 }
 
+/// The text of HTML that errdex rendered itself (an entry's body): its tags and character
+/// references become spaces. For counting words, not for display.
+pub fn html_words(html: &str) -> impl Iterator<Item = &str> {
+    let mut in_tag = false;
+    html.split(move |c: char| match c {
+        '<' => {
+            in_tag = true;
+            true
+        }
+        '>' => {
+            in_tag = false;
+            true
+        }
+        _ => in_tag,
+    })
+    .flat_map(|text| text.split('&').enumerate())
+    .map(|(i, part)| {
+        // After a `&`, skip the reference up to its `;`.
+        if i == 0 {
+            part
+        } else {
+            part.split_once(';').map_or(part, |(_, rest)| rest)
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn html_words_drop_tags_and_references() {
+        let html = r##"<h2 id="why">Why <a class="anchor" href="#why">#</a></h2><p>Tom &amp; Jerry&#39;s <code>unattended</code> runs</p>"##;
+        let text: String = html_words(html).collect::<Vec<_>>().join("|");
+        assert_eq!(
+            text.replace('|', " ")
+                .split_whitespace()
+                .collect::<Vec<_>>(),
+            ["Why", "#", "Tom", "Jerry", "s", "unattended", "runs"]
+        );
+    }
 
     /// A [`Relink`] that leaves every link as written.
     fn as_written(_: &str) -> Option<String> {

@@ -92,8 +92,6 @@ macro_rules! fields {
             /// Links in the body and in inline fields, with where they are, for the cross-entry
             /// checks.
             pub links: Vec<Located<String>>,
-            /// The body's text without markup (searched at a low weight).
-            pub body_text: String,
         }
 
         /// Every field an entry (or a tool folder's `defaults`) may hold, as written, with
@@ -148,7 +146,6 @@ macro_rules! fields {
                     body_html: body.html,
                     headings: body.headings,
                     links,
-                    body_text: body.text,
                 })
             }
         }

@@ -69,8 +69,6 @@ pub struct Index {
 struct Part {
     terms: FxHashMap<String, Vec<(u32, f64)>>,
     docs: Vec<(u32, f64, DocMeta)>,
-    /// Each document's prose (body, checks, steps, prevention, FAQ): term → weighted frequency.
-    prose: Vec<(u32, FxHashMap<String, f64>)>,
 }
 
 impl Part {
@@ -104,7 +102,6 @@ impl Part {
             big.terms.entry(term).or_default().extend(postings);
         }
         big.docs.extend(small.docs);
-        big.prose.extend(small.prose);
         big
     }
 
@@ -134,28 +131,74 @@ impl Part {
         for c in &e.context {
             self.add_field(doc, &mut length, c, w.fixes);
         }
-        // The rest of the page's prose, counted once every page's fields are (see `Index::build`).
-        let mut prose: FxHashMap<String, f64> = FxHashMap::default();
-        let mut count = |text: &str| {
-            for_each_token(text, |t| match prose.get_mut(t) {
-                Some(tf) => *tf += w.body,
-                None => {
-                    prose.insert(t.to_string(), w.body);
-                }
-            });
-        };
-        count(&e.body_text);
-        for item in e.checks.iter().chain(&e.steps).chain(&e.prevention) {
-            count(&markdown::plain_text(item));
-        }
-        for f in &e.faq {
-            count(&markdown::plain_text(&f.q));
-            count(&markdown::plain_text(&f.a));
-        }
-        if w.body > 0.0 {
-            self.prose.push((doc, prose));
-        }
+        // The rest of the page's prose is counted once every page's fields are (`add_prose`).
         self.docs.push((doc, length, meta));
+    }
+}
+
+/// Counts the pages' prose (body, checks, steps, prevention, FAQ) at the lowest weight, and only
+/// for the rarer words that some page's searched fields have: a word of the prose finds the
+/// pages that say it, below those that name it in a field, without adding the prose's
+/// vocabulary to the index every query downloads, or the long posting lists of common words to
+/// its shards.
+fn add_prose(
+    entries: &[std::sync::Arc<Entry>],
+    terms: &mut FxHashMap<String, Vec<(u32, f64)>>,
+    docs: &mut [(u32, f64, DocMeta)],
+) {
+    use rayon::prelude::*;
+    let weight = WEIGHTS.body;
+    if weight <= 0.0 {
+        return;
+    }
+    let rare_df = (entries.len() as f64 * PROSE_MAX_DF).max(PROSE_MIN_DF) as usize;
+    let mut rare: Vec<&str> = terms
+        .iter()
+        .filter(|(_, postings)| postings.len() <= rare_df)
+        .map(|(t, _)| t.as_str())
+        .collect();
+    rare.sort_unstable();
+    let id_of: FxHashMap<&str, u32> = rare
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (*t, i as u32))
+        .collect();
+    let counted: Vec<Vec<(u32, f64)>> = entries
+        .par_iter()
+        .map(|e| {
+            let mut tf: FxHashMap<u32, f64> = FxHashMap::default();
+            let mut count = |text: &str| {
+                super::for_each_token(text, |w| {
+                    if let Some(&id) = id_of.get(w) {
+                        *tf.entry(id).or_default() += weight;
+                    }
+                });
+            };
+            let body: String = markdown::html_words(&e.body_html)
+                .collect::<Vec<_>>()
+                .join(" ");
+            count(&body);
+            for item in e.checks.iter().chain(&e.steps).chain(&e.prevention) {
+                count(&markdown::plain_text(item));
+            }
+            for f in &e.faq {
+                count(&markdown::plain_text(&f.q));
+                count(&markdown::plain_text(&f.a));
+            }
+            let mut tf: Vec<(u32, f64)> = tf.into_iter().collect();
+            tf.sort_unstable_by_key(|&(id, _)| id);
+            tf
+        })
+        .collect();
+    let rare: Vec<String> = rare.into_iter().map(str::to_string).collect();
+    drop(id_of);
+    for (doc, tf) in counted.into_iter().enumerate() {
+        for (id, f) in tf {
+            if let Some(postings) = terms.get_mut(&rare[id as usize]) {
+                postings.push((doc as u32, f));
+                docs[doc].1 += f;
+            }
+        }
     }
 }
 
@@ -199,31 +242,7 @@ impl Index {
         let mut part = part;
         let mut docs = std::mem::take(&mut part.docs);
         docs.sort_unstable_by_key(|(d, _, _)| *d);
-        // A page's prose counts at the lowest weight, and only for the rarer words that some
-        // page's searched fields have: a word of the prose finds the pages that say it, below
-        // those that name it in a field, without adding the prose's vocabulary to the index
-        // every query downloads, or the long posting lists of common words to its shards.
-        let rare = (entries.len() as f64 * PROSE_MAX_DF).max(PROSE_MIN_DF) as usize;
-        let field_df: FxHashMap<&str, usize> = part
-            .terms
-            .iter()
-            .map(|(t, p)| (t.as_str(), p.len()))
-            .collect();
-        let mut added: Vec<(String, u32, f64)> = Vec::new();
-        for (doc, prose) in std::mem::take(&mut part.prose) {
-            for (term, tf) in prose {
-                if field_df.get(term.as_str()).is_some_and(|&df| df <= rare) {
-                    docs[doc as usize].1 += tf;
-                    added.push((term, doc, tf));
-                }
-            }
-        }
-        drop(field_df);
-        for (term, doc, tf) in added {
-            if let Some(postings) = part.terms.get_mut(&term) {
-                postings.push((doc, tf));
-            }
-        }
+        add_prose(entries, &mut part.terms, &mut docs);
         let mut index = Index::default();
         for (_, length, meta) in docs {
             index.lengths.push((length * 10.0).round() as u32);
