@@ -24,7 +24,7 @@ pub enum Severity {
 }
 
 /// Every diagnostic's stable code and name, in order. Codes are never reused or renumbered.
-pub const CODES: [(&str, &str); 36] = [
+pub const CODES: [(&str, &str); 37] = [
     ("E001", "missing-field"),
     ("E002", "unknown-field"),
     ("E003", "invalid-value"),
@@ -55,6 +55,7 @@ pub const CODES: [(&str, &str); 36] = [
     ("E028", "output-conflict"),
     ("E029", "front-matter-closed-early"),
     ("E030", "bad-placeholder"),
+    ("E031", "bad-quote"),
     ("W001", "summary-too-long"),
     ("W002", "stale-entry"),
     ("W003", "repeated-sentence"),
@@ -147,6 +148,8 @@ pub enum Problem {
     ClosedEarly { field: String, line: usize },
     #[error("`{field}` has a bad placeholder: {detail}")]
     BadPlaceholder { field: String, detail: String },
+    #[error("bad source quote: {detail}")]
+    BadQuote { detail: String },
     #[error("summary is {chars} characters long (at most 160 read well in search results)")]
     SummaryTooLong { chars: usize },
     #[error("entry was last updated {days} days ago (stale after {limit})")]
@@ -201,12 +204,13 @@ impl Problem {
             OutputConflict { .. } => 27,
             ClosedEarly { .. } => 28,
             BadPlaceholder { .. } => 29,
-            SummaryTooLong { .. } => 30,
-            StaleEntry { .. } => 31,
-            RepeatedSentence { .. } => 32,
-            Placeholder { .. } => 33,
-            DuplicateSignature { .. } => 34,
-            SharedSentence { .. } => 35,
+            BadQuote { .. } => 30,
+            SummaryTooLong { .. } => 31,
+            StaleEntry { .. } => 32,
+            RepeatedSentence { .. } => 33,
+            Placeholder { .. } => 34,
+            DuplicateSignature { .. } => 35,
+            SharedSentence { .. } => 36,
         }
     }
 
@@ -259,6 +263,7 @@ impl Problem {
             OutputConflict { .. } => "give the alias a path that no page, folder or static file of the site uses".into(),
             ClosedEarly { .. } => "a line of only `---` ends the front matter: inside a `|` or `>` block, indent it like the rest of the block; elsewhere, remove it".into(),
             BadPlaceholder { .. } => "write a changing part as `{{name}}`: a letter, then letters, digits, `_` or `-` (`{{server}}`, `{{count}}`); keep the message's own words around it".into(),
+            BadQuote { .. } => "quote a few words of the page, exactly as it writes them (1 to 5 quotes of at most 300 characters each); say the rest in your own words in `note`".into(),
             SummaryTooLong { .. } => "shorten the summary to one sentence of at most 160 characters".into(),
             StaleEntry { .. } => "re-check the sources and bump `updated`".into(),
             RepeatedSentence { .. } => "say it once; repeated text reads as filler".into(),

@@ -13,3 +13,4 @@ mod limits;
 mod output;
 mod search;
 mod serve;
+mod sources;

@@ -69,6 +69,48 @@ pub struct RawSource {
     /// When the source was checked, `YYYY-MM-DD`.
     #[schemars(with = "Option<String>", extend("format" = "date"))]
     pub(super) checked: Option<Spanned<String>>,
+    /// Short verbatim passages of the source that the entry rests on: one text or a list.
+    #[schemars(with = "Option<Quotes>")]
+    pub(super) quote: Option<Spanned<RawQuotes>>,
+}
+
+/// `quote:` as written: one passage, or a list of them.
+#[derive(Debug, Clone, Default)]
+pub struct RawQuotes(pub(super) Vec<String>);
+
+impl<'de> Deserialize<'de> for RawQuotes {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RawQuotes;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a quoted passage, or a list of them")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawQuotes, E> {
+                Ok(RawQuotes(vec![v.to_string()]))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<RawQuotes, A::Error> {
+                let mut out = Vec::new();
+                while let Some(q) = seq.next_element::<String>()? {
+                    out.push(q);
+                }
+                Ok(RawQuotes(out))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// The schema of `quote:`.
+#[allow(dead_code)]
+#[derive(schemars::JsonSchema)]
+#[serde(untagged)]
+enum Quotes {
+    One(#[schemars(length(min = 1, max = 300))] String),
+    Many(#[schemars(length(min = 1, max = 5))] Vec<String>),
 }
 
 /// A question and its answer.

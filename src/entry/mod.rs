@@ -99,6 +99,10 @@ pub struct Source {
     /// The evidence note: what this source shows.
     pub note: String,
     pub checked: Option<Date>,
+    /// Verbatim passages of the source that the entry rests on (`quote`).
+    pub quotes: Vec<String>,
+    /// Where the source's `url` is written (for the warnings about it).
+    pub location: Location,
 }
 
 /// One question and its answer (Markdown).

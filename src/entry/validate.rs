@@ -11,7 +11,7 @@ use jiff::civil::Date;
 use serde_saphyr::Spanned;
 
 use super::fields::{FIELDS, required_fields};
-use super::front_matter::{RawFaq, RawSource};
+use super::front_matter::{RawFaq, RawQuotes, RawSource};
 use super::section::Defaults;
 use super::{Faq, Located, Source};
 use crate::diagnostic::{Diagnostic, LineIndex, Problem, did_you_mean};
@@ -402,7 +402,11 @@ impl<'a> Validator<'a> {
                 .checked
                 .as_ref()
                 .and_then(|c| self.checked_date("checked", c));
+            let quotes = s.quote.map(|q| self.quotes(q)).unwrap_or_default();
+            let location = self.index.location(self.range(&s.url));
             out.push(Source {
+                quotes,
+                location,
                 url: s.url.value.trim().to_string(),
                 title: self
                     .string("sources.title", Some(s.title))
@@ -412,6 +416,43 @@ impl<'a> Validator<'a> {
             });
         }
         Some(out)
+    }
+
+    /// A source's quotes: each a short, non-empty passage without control characters.
+    fn quotes(&mut self, raw: Spanned<RawQuotes>) -> Vec<String> {
+        let list = &raw.value.0;
+        if list.is_empty() || list.len() > MAX_QUOTES {
+            self.report(
+                Problem::BadQuote {
+                    detail: format!(
+                        "a source takes 1 to {MAX_QUOTES} quotes, not {}",
+                        list.len()
+                    ),
+                },
+                &raw,
+            );
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for q in list {
+            let q = q.split_whitespace().collect::<Vec<_>>().join(" ");
+            let chars = q.chars().count();
+            let detail = if q.is_empty() {
+                Some("a quote is empty".to_string())
+            } else if chars > MAX_QUOTE_CHARS {
+                Some(format!(
+                    "a quote is {chars} characters long (at most {MAX_QUOTE_CHARS})"
+                ))
+            } else {
+                forbidden_control(&q)
+                    .map(|c| format!("a quote holds the control character U+{:04X}", u32::from(c)))
+            };
+            match detail {
+                Some(detail) => self.report(Problem::BadQuote { detail }, &raw),
+                None => out.push(q),
+            }
+        }
+        out
     }
 
     /// Every Markdown link the author wrote, with its place: in the inline fields, and in the
@@ -494,6 +535,11 @@ pub(super) fn may_hold_controls(yaml: &str) -> bool {
     memchr::memchr(b'\\', yaml.as_bytes()).is_some()
         || memchr::memmem::find(yaml.as_bytes(), "\u{85}".as_bytes()).is_some()
 }
+
+/// How many quotes a source may carry, and how long each may be: quotes are short passages, the
+/// words a claim rests on, not copies of the page.
+pub const MAX_QUOTES: usize = 5;
+pub const MAX_QUOTE_CHARS: usize = 300;
 
 /// What is wrong with a signature-like text's placeholders, if anything: every `{{` must open a
 /// `{{name}}` placeholder, and some words must be left besides them.

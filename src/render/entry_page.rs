@@ -87,6 +87,7 @@ impl Renderer<'_> {
                     title: s.title.clone(),
                     note: self.inline(&s.note, &e.id),
                     checked: s.checked.map(|d| d.to_string()).unwrap_or_default(),
+                    quotes: s.quotes.clone(),
                 })
                 .collect(),
             related,

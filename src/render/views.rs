@@ -92,6 +92,8 @@ pub struct SourceView {
     pub note: String,
     /// `YYYY-MM-DD`, or empty.
     pub checked: String,
+    /// Verbatim passages of the source (plain text).
+    pub quotes: Vec<String>,
 }
 
 /// A question and its answer (HTML).
