@@ -24,7 +24,7 @@ pub enum Severity {
 }
 
 /// Every diagnostic's stable code and name, in order. Codes are never reused or renumbered.
-pub const CODES: [(&str, &str); 37] = [
+pub const CODES: [(&str, &str); 40] = [
     ("E001", "missing-field"),
     ("E002", "unknown-field"),
     ("E003", "invalid-value"),
@@ -62,6 +62,9 @@ pub const CODES: [(&str, &str); 37] = [
     ("W004", "placeholder"),
     ("W005", "duplicate-signature"),
     ("W006", "shared-sentence"),
+    ("W007", "source-dead"),
+    ("W008", "source-moved"),
+    ("W009", "quote-missing"),
 ];
 
 /// One user mistake: the wording and the hint. `Display` is the one-line message.
@@ -162,6 +165,20 @@ pub enum Problem {
     DuplicateSignature { other: String },
     #[error("this sentence is in {entries} entries; also in {others}")]
     SharedSentence { entries: usize, others: String },
+    #[error("source `{url}` was dead when verified on {verified}: {cause}")]
+    SourceDead {
+        url: String,
+        cause: String,
+        verified: String,
+    },
+    #[error("source `{url}` has moved permanently to `{to}`")]
+    SourceMoved { url: String, to: String },
+    #[error("the page at `{url}` no longer holds the quote \"{quote}\" (verified on {verified})")]
+    QuoteMissing {
+        url: String,
+        quote: String,
+        verified: String,
+    },
 }
 
 impl Problem {
@@ -211,6 +228,9 @@ impl Problem {
             Placeholder { .. } => 34,
             DuplicateSignature { .. } => 35,
             SharedSentence { .. } => 36,
+            SourceDead { .. } => 37,
+            SourceMoved { .. } => 38,
+            QuoteMissing { .. } => 39,
         }
     }
 
@@ -269,6 +289,9 @@ impl Problem {
             RepeatedSentence { .. } => "say it once; repeated text reads as filler".into(),
             Placeholder { .. } => "replace the placeholder with real, sourced text".into(),
             DuplicateSignature { .. } => "merge the two entries, or make one signature more specific".into(),
+            SourceDead { .. } => "find where the page went (its title in a search), or cite another page that shows the same; then run `errdex sources` again".into(),
+            SourceMoved { to, .. } => format!("write `url: {to}`"),
+            QuoteMissing { .. } => "read the page again: if it still supports the entry, quote its current words; if not, correct the entry".into(),
             SharedSentence { .. } => "say it once, on the page where it belongs, and link there from the others: the same text on many pages reads as filler".into(),
         }
     }

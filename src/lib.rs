@@ -18,7 +18,10 @@
 //! headings and links to check); its inline fields are rendered with the page.
 //!
 //! Commands compose the stages: [`check`] runs everything up to the rendered pages in memory and
-//! writes nothing; [`build`] is check plus [`output`].
+//! writes nothing; [`build`] is check plus [`output`]. Beside them: [`search`] (the index, ranking
+//! and `match`, from the Site) and [`sources`] (`errdex sources`: fetches the Site's source URLs
+//! and writes `sources.lock`, which `site` reads back for the pages' "Verified" dates and
+//! `check`'s warnings; the build never fetches).
 //!
 //! Where a change starts:
 //! - a new front-matter field: its line in `src/entry/fields.rs`;
@@ -35,6 +38,7 @@ pub mod render;
 pub mod search;
 pub mod serve;
 pub mod site;
+pub mod sources;
 pub mod timing;
 pub mod urls;
 pub mod yaml;
@@ -337,6 +341,59 @@ pub struct Searchable {
     /// Absolute URL prefix (`https://example.org/errors`), for printing links.
     pub origin: String,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// What `errdex sources` did.
+pub struct SourcesOutcome {
+    pub run: sources::Run,
+    /// The run's problems at the places that cite each URL, then any about the site itself.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Entries with errors were left out of the run.
+    pub content_errors: usize,
+    /// `sources.lock` was written (or could not be: why).
+    pub lock_written: Result<bool, String>,
+}
+
+/// Verifies the site's sources (see [`sources`]) and, when `write_lock`, writes `sources.lock`.
+/// `None` when site.yaml is unusable (its diagnostics are returned instead).
+pub fn verify_sources(
+    root: &Path,
+    options: &sources::Options,
+    write_lock: bool,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<SourcesOutcome, Vec<Diagnostic>> {
+    let project = Project::new(root);
+    let (site, diagnostics) = site::load(&project, &LoadOptions::default());
+    let Some(site) = site else {
+        return Err(diagnostics);
+    };
+    let content_errors = diagnostics
+        .iter()
+        .filter(|d| d.severity() == diagnostic::Severity::Error)
+        .count();
+    let run = sources::run(&site, &site.source_records, options, progress);
+    let mut found = sources::diagnostics(&run);
+    // A lock file that could not be read is the one problem of the site's own worth saying here.
+    found.extend(
+        diagnostics
+            .into_iter()
+            .filter(|d| d.path == Path::new(sources::lock::LOCK_FILE)),
+    );
+    let lock_written = if write_lock {
+        // Records of URLs that --only left out stay as they were.
+        run.lock
+            .write(&project)
+            .map(|()| true)
+            .map_err(|e| e.to_string())
+    } else {
+        Ok(false)
+    };
+    Ok(SourcesOutcome {
+        run,
+        diagnostics: found,
+        content_errors,
+        lock_written,
+    })
 }
 
 /// Loads and indexes the site's content for searching.

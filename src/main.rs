@@ -128,6 +128,35 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Fetch every source URL the site cites and report dead, moved and quote-missing ones;
+    /// record what was found in sources.lock (the build never fetches anything).
+    #[command(
+        after_help = "`errdex sources` writes sources.lock in the site's folder (commit it: the pages take their\n\"Verified\" dates from it, and `errdex check` warns about what it marks dead or missing);\n`errdex sources check` reports and writes nothing. See docs/sources.md.\n\nExit status: 0 when no source is dead and no quote is missing, 1 otherwise, 2 on usage errors.\n\nExamples:\n  errdex sources\n  errdex sources check --format github --max-age 7d\n  errdex sources --only 'https://code.claude.com/*'"
+    )]
+    Sources {
+        /// `check`: verify and report only, write no lock file.
+        #[arg(value_enum)]
+        action: Option<SourcesAction>,
+        /// The site's folder.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Skip URLs the lock file says were verified this recently (with the same quotes),
+        /// e.g. `7d`, `2w`.
+        #[arg(long, value_parser = parse_days)]
+        max_age: Option<i64>,
+        /// Only URLs matching this glob (`*` matches anything).
+        #[arg(long, value_parser = parse_glob)]
+        only: Option<glob::Pattern>,
+        /// One request's time limit, e.g. `20s`.
+        #[arg(long, value_parser = parse_duration, default_value = "20s")]
+        timeout: std::time::Duration,
+        /// The whole run's time limit; URLs not reached by then keep their old record.
+        #[arg(long, value_parser = parse_duration, default_value = "10m")]
+        budget: std::time::Duration,
+    },
     /// Print the JSON Schema of an entry's front matter, for editors.
     #[command(
         after_help = "Examples:\n  errdex schema > errdex.schema.json\n  # then, first line of an entry: # yaml-language-server: $schema=../../errdex.schema.json"
@@ -159,6 +188,39 @@ impl SiteArgs {
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum SourcesAction {
+    /// Verify and report only.
+    Check,
+}
+
+/// A duration such as `20s`, `10m`, `1h` or `7d` (jiff's friendly format).
+fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    let span: jiff::Span = s
+        .parse()
+        .map_err(|e| format!("`{s}` is not a duration such as 20s, 10m or 7d: {e}"))?;
+    let seconds = span
+        .total((
+            jiff::Unit::Second,
+            jiff::SpanRelativeTo::days_are_24_hours(),
+        ))
+        .map_err(|e| e.to_string())?;
+    if seconds <= 0.0 {
+        return Err(format!("`{s}` is not a positive duration"));
+    }
+    Ok(std::time::Duration::from_secs_f64(seconds))
+}
+
+/// A duration in whole days, such as `7d` or `2w`.
+fn parse_days(s: &str) -> Result<i64, String> {
+    let d = parse_duration(s)?;
+    Ok((d.as_secs() / 86_400) as i64)
+}
+
+fn parse_glob(s: &str) -> Result<glob::Pattern, String> {
+    glob::Pattern::new(s).map_err(|e| format!("`{s}` is not a glob: {e}"))
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
 enum OutputFormat {
     Human,
     Json,
@@ -178,6 +240,7 @@ impl Command {
             Command::Build { site, .. } | Command::Check { site, .. } => Some(&site.root),
             Command::Search { root, .. }
             | Command::Match { root, .. }
+            | Command::Sources { root, .. }
             | Command::Serve { root, .. } => Some(root),
             Command::New { .. } | Command::Schema => None,
         }
@@ -238,11 +301,103 @@ fn main() -> ExitCode {
             open,
             drafts,
         } => serve(root, port, bind, open, drafts),
+        Command::Sources {
+            action,
+            root,
+            format,
+            max_age,
+            only,
+            timeout,
+            budget,
+        } => {
+            let options = errdex::sources::Options {
+                only,
+                max_age_days: max_age,
+                polite: errdex::sources::fetch::Politeness {
+                    timeout,
+                    budget,
+                    ..Default::default()
+                },
+                today: errdex::entry::today(),
+            };
+            sources(&root, &options, action.is_none(), format)
+        }
         Command::Schema => {
             print_json(&errdex::entry::schema());
             ExitCode::SUCCESS
         }
     }
+}
+
+fn sources(
+    root: &std::path::Path,
+    options: &errdex::sources::Options,
+    write_lock: bool,
+    format: Format,
+) -> ExitCode {
+    let tty = std::io::stderr().is_terminal() && format == Format::Human;
+    let progress = |done: usize, total: usize| {
+        if tty {
+            eprint!("\rverifying sources: {done}/{total}");
+            if done == total {
+                eprintln!();
+            }
+        }
+    };
+    let outcome = match errdex::verify_sources(root, options, write_lock, &progress) {
+        Ok(o) => o,
+        Err(diagnostics) => {
+            for d in &diagnostics {
+                eprintln!("{}\n", diagnostic::render_human(d, false));
+            }
+            return ExitCode::from(2);
+        }
+    };
+    let summary = outcome.run.summary;
+    match format {
+        Format::Human => {
+            for d in &outcome.diagnostics {
+                eprintln!("{}\n", diagnostic::render_human(d, false));
+            }
+            for c in &outcome.run.sources {
+                let mark = match (c.skipped, c.record.verdict) {
+                    (Some(why), _) => format!("skipped ({why})"),
+                    (None, v) => serde_json::to_value(v)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_default(),
+                };
+                let changed = if c.changed { ", changed" } else { "" };
+                println!("{mark:<14} {}{changed}", c.url);
+            }
+            eprintln!("{}", summary.line());
+        }
+        Format::Json => print_json(&outcome.run),
+        Format::Github => {
+            for d in &outcome.diagnostics {
+                println!("{}", diagnostic::render_github(d));
+            }
+            println!("{}", summary.line());
+        }
+    }
+    if outcome.content_errors > 0 {
+        eprintln!(
+            "note: {} problem(s) in the content; entries with errors were left out (run errdex check)",
+            outcome.content_errors
+        );
+    }
+    match &outcome.lock_written {
+        Ok(true) => eprintln!("wrote {}", errdex::sources::lock::LOCK_FILE),
+        Ok(false) => {}
+        Err(e) => {
+            eprintln!(
+                "error: cannot write {}: {e}",
+                errdex::sources::lock::LOCK_FILE
+            );
+            return ExitCode::from(2);
+        }
+    }
+    exit_code(!summary.passed())
 }
 
 fn build(site: &SiteArgs, output: PathBuf, format: Format) -> ExitCode {

@@ -88,6 +88,7 @@ impl Renderer<'_> {
                     note: self.inline(&s.note, &e.id),
                     checked: s.checked.map(|d| d.to_string()).unwrap_or_default(),
                     quotes: s.quotes.clone(),
+                    verified: self.verified(&s.url, &s.quotes),
                 })
                 .collect(),
             related,
@@ -343,6 +344,23 @@ mod ld {
         #[serde(rename = "@type")]
         pub kind: &'static str,
         pub text: String,
+    }
+}
+
+impl Renderer<'_> {
+    /// The date `sources.lock` says a source was last found answering with every quote of
+    /// this entry's (moved pages count: they answer), or empty.
+    fn verified(&self, url: &str, quotes: &[String]) -> String {
+        use crate::sources::lock::Verdict;
+        match self.site.source_records.sources.get(url) {
+            Some(r)
+                if matches!(r.verdict, Verdict::Ok | Verdict::Moved)
+                    && quotes.iter().all(|q| r.quotes.get(q) == Some(&true)) =>
+            {
+                r.verified.clone()
+            }
+            _ => String::new(),
+        }
     }
 }
 

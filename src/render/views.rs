@@ -94,6 +94,9 @@ pub struct SourceView {
     pub checked: String,
     /// Verbatim passages of the source (plain text).
     pub quotes: Vec<String>,
+    /// `YYYY-MM-DD` when `errdex sources` last found the page answering and holding every
+    /// quote (from `sources.lock`), or empty.
+    pub verified: String,
 }
 
 /// A question and its answer (HTML).

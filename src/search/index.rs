@@ -445,14 +445,19 @@ pub struct IndexFile {
     pub text: String,
 }
 
-/// `name.<fingerprint>.json`: the content's hash in the name, so it can be cached forever.
-pub fn fingerprint(name: &str, ext: &str, content: &[u8]) -> String {
+/// FNV-1a, 64 bits: a fast, stable hash of some bytes (file fingerprints, page texts).
+pub fn fnv1a64(content: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in content {
         h ^= u64::from(*b);
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
-    format!("{name}.{:08x}.{ext}", h >> 32)
+    h
+}
+
+/// `name.<fingerprint>.json`: the content's hash in the name, so it can be cached forever.
+pub fn fingerprint(name: &str, ext: &str, content: &[u8]) -> String {
+    format!("{name}.{:08x}.{ext}", fnv1a64(content) >> 32)
 }
 
 /// The index as the files `build` writes under `search/`: the manifest, the main index, then

@@ -57,6 +57,8 @@ pub struct Site {
     pub defaults: HashMap<String, Defaults>,
     /// Every page's URL (home, search, tools, entries, taxonomies) and what it is.
     pub page_urls: Arc<HashMap<String, String>>,
+    /// What `errdex sources` last found at each source URL (`sources.lock`; empty without one).
+    pub source_records: Arc<crate::sources::lock::Lock>,
 }
 
 /// A file with errors: no entry, but what it refers to is checked like an entry's.
@@ -155,7 +157,12 @@ pub fn load_cached(
         related: Arc::new(Vec::new()),
         defaults: HashMap::new(),
         page_urls: Arc::new(HashMap::new()),
+        source_records: Arc::new(crate::sources::lock::Lock::default()),
     };
+    match crate::sources::lock::Lock::read(project) {
+        Ok(lock) => site.source_records = Arc::new(lock),
+        Err(d) => diagnostics.push(d),
+    }
     let mut added: Vec<(Arc<Entry>, Vec<SentenceKey>)> = files
         .entries
         .iter()
@@ -188,6 +195,7 @@ pub fn load_cached(
     );
     diagnostics.extend(links);
     diagnostics.extend(sentences);
+    diagnostics.extend(crate::sources::lock_warnings(&site));
     timing("cross-entry checks", started);
     diagnostic::sort(&mut diagnostics);
     (Some(site), diagnostics)
