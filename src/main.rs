@@ -16,6 +16,30 @@ use errdex::{BuildOptions, Outcome};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Prints a line on standard output. A reader that has gone away (`errdex schema | head -1`)
+/// ends the program quietly with status 0, as it would a Unix tool; another write error is
+/// reported, status 2.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        emit(format_args!($($arg)*))
+    };
+}
+
+fn emit(line: std::fmt::Arguments) {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout
+        .write_fmt(line)
+        .and_then(|()| stdout.write_all(b"\n"))
+    {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: cannot write the output: {e}");
+        std::process::exit(2);
+    }
+}
+
 #[derive(Parser)]
 #[command(
     name = "errdex",
@@ -278,7 +302,7 @@ fn main() -> ExitCode {
                 if let Some(section) = &created.section {
                     eprintln!("Created {}", section.display());
                 }
-                println!("{}", created.path.display());
+                out!("{}", created.path.display());
                 eprintln!("Fill in the TODO: placeholders, then run `errdex check`.");
                 ExitCode::SUCCESS
             }
@@ -368,16 +392,16 @@ fn sources(
                         .unwrap_or_default(),
                 };
                 let changed = if c.changed { ", changed" } else { "" };
-                println!("{mark:<14} {}{changed}", c.url);
+                out!("{mark:<14} {}{changed}", c.url);
             }
             eprintln!("{}", summary.line());
         }
         Format::Json => print_json(&outcome.run),
         Format::Github => {
             for d in &outcome.diagnostics {
-                println!("{}", diagnostic::render_github(d));
+                out!("{}", diagnostic::render_github(d));
             }
-            println!("{}", summary.line());
+            out!("{}", summary.line());
         }
     }
     if outcome.content_errors > 0 {
@@ -487,13 +511,17 @@ fn search(root: &std::path::Path, query: &str, limit: usize, format: OutputForma
                     "No page matches. Try the error code or the most specific words of the message."
                 );
             } else if !results.iter().any(|r| r.confident) {
-                println!("No known error matches this confidently. The closest pages:");
+                out!("No known error matches this confidently. The closest pages:");
             }
             for r in &results {
                 let mark = if r.confident { "  (confident)" } else { "" };
-                println!(
+                out!(
                     "{:>2}. {:>7.3}  {}  {}{mark}\n             {}",
-                    r.rank, r.score, r.id, r.title, r.url
+                    r.rank,
+                    r.score,
+                    r.id,
+                    r.title,
+                    r.url
                 );
             }
         }
@@ -557,7 +585,7 @@ fn match_log(root: &std::path::Path, log: &std::path::Path, format: OutputFormat
                 } else {
                     String::new()
                 };
-                println!(
+                out!(
                     "line {}{more}: {}\n  {}\n  Quick fix: {}\n",
                     r.line,
                     r.title,
@@ -634,10 +662,10 @@ fn report(outcome: &Outcome, format: Format, always_summarize: bool) {
                 let _ = writeln!(err, "{}", outcome.summary.line());
             }
         }
-        Format::Json => println!("{}", diagnostic::render_json(diagnostics, outcome.summary)),
+        Format::Json => out!("{}", diagnostic::render_json(diagnostics, outcome.summary)),
         Format::Github => {
             for d in diagnostics {
-                println!("{}", diagnostic::render_github(d));
+                out!("{}", diagnostic::render_github(d));
             }
         }
     }
@@ -645,7 +673,7 @@ fn report(outcome: &Outcome, format: Format, always_summarize: bool) {
 
 /// Prints a value as indented JSON on standard output.
 fn print_json(value: &impl serde::Serialize) {
-    println!(
+    out!(
         "{}",
         serde_json::to_string_pretty(value).unwrap_or_default()
     );

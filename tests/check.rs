@@ -377,3 +377,29 @@ fn a_sentence_in_more_than_two_entries_is_a_warning_naming_the_others() {
     );
     assert!(run.stderr.contains(filler), "{}", run.stderr);
 }
+
+/// `errdex schema | head -1`, `errdex search … | head`: a reader that has gone away ends the
+/// output quietly, with status 0 and no panic.
+#[test]
+fn a_closed_reader_ends_the_output_quietly() {
+    let site = SiteTest::fixture("basic");
+    for args in [
+        &["schema"][..],
+        &["check", "--format", "json"][..],
+        &["search", "--format", "json", "error"][..],
+    ] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_errdex"))
+            .args(args)
+            .current_dir(site.root())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        // Close the read end before errdex writes: its first write meets a broken pipe.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("wait");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+    }
+}
