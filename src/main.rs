@@ -50,6 +50,38 @@ fn emit(line: std::fmt::Arguments) {
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Colours in diagnostics: `auto` (on a terminal, unless NO_COLOR is set), `always`, `never`.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+    /// Print only errors and the output asked for: no warnings, summaries or progress.
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Also print how long each stage took.
+    #[arg(long, short, global = true)]
+    verbose: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// How much to print, and in colour or not: set once from the command line.
+#[derive(Clone, Copy)]
+struct Ui {
+    color: bool,
+    quiet: bool,
+}
+
+static UI: std::sync::OnceLock<Ui> = std::sync::OnceLock::new();
+
+fn ui() -> Ui {
+    UI.get().copied().unwrap_or(Ui {
+        color: false,
+        quiet: false,
+    })
 }
 
 #[derive(Subcommand)]
@@ -273,6 +305,21 @@ impl Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let color = match cli.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stderr().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    let _ = UI.set(Ui {
+        color,
+        quiet: cli.quiet,
+    });
+    if cli.verbose {
+        errdex::timing::enable();
+    }
     if let Some(root) = cli.command.site_root()
         && !root.join("site.yaml").is_file()
     {
@@ -359,7 +406,8 @@ fn sources(
     write_lock: bool,
     format: Format,
 ) -> ExitCode {
-    let tty = std::io::stderr().is_terminal() && format == Format::Human;
+    let quiet = ui().quiet;
+    let tty = std::io::stderr().is_terminal() && format == Format::Human && !quiet;
     let progress = |done: usize, total: usize| {
         if tty {
             eprint!("\rverifying sources: {done}/{total}");
@@ -381,9 +429,9 @@ fn sources(
     match format {
         Format::Human => {
             for d in &outcome.diagnostics {
-                eprintln!("{}\n", diagnostic::render_human(d, false));
+                eprintln!("{}\n", diagnostic::render_human(d, ui().color));
             }
-            for c in &outcome.run.sources {
+            for c in outcome.run.sources.iter().filter(|_| !quiet) {
                 let mark = match (c.skipped, c.record.verdict) {
                     (Some(why), _) => format!("skipped ({why})"),
                     (None, v) => serde_json::to_value(v)
@@ -394,7 +442,9 @@ fn sources(
                 let changed = if c.changed { ", changed" } else { "" };
                 out!("{mark:<14} {}{changed}", c.url);
             }
-            eprintln!("{}", summary.line());
+            if !quiet {
+                eprintln!("{}", summary.line());
+            }
         }
         Format::Json => print_json(&outcome.run),
         Format::Github => {
@@ -411,8 +461,8 @@ fn sources(
         );
     }
     match &outcome.lock_written {
-        Ok(true) => eprintln!("wrote {}", errdex::sources::lock::LOCK_FILE),
-        Ok(false) => {}
+        Ok(true) if !quiet => eprintln!("wrote {}", errdex::sources::lock::LOCK_FILE),
+        Ok(_) => {}
         Err(e) => {
             eprintln!(
                 "error: cannot write {}: {e}",
@@ -442,7 +492,7 @@ fn build(site: &SiteArgs, output: PathBuf, format: Format) -> ExitCode {
                 eprintln!("Build failed; {} left unchanged.", output.display());
                 return ExitCode::from(1);
             }
-            if format == Format::Human {
+            if format == Format::Human && !ui().quiet {
                 eprintln!(
                     "Built {} pages in {:.2} s → {}",
                     outcome.files,
@@ -641,16 +691,20 @@ fn exit_code(failed: bool) -> ExitCode {
 }
 
 fn report(outcome: &Outcome, format: Format, always_summarize: bool) {
-    let diagnostics: &[Diagnostic] = &outcome.diagnostics;
+    let Ui { color, quiet } = ui();
+    // `--quiet`: errors only, and no summary unless something failed.
+    let shown: Vec<&Diagnostic> = outcome
+        .diagnostics
+        .iter()
+        .filter(|d| !quiet || d.severity() == diagnostic::Severity::Error)
+        .collect();
     match format {
         Format::Human => {
-            let color = std::io::stderr().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
             // Rendered on every core and written in one buffered stream: a large site can have
             // thousands of warnings, and each rendering lays out its snippet.
             use rayon::prelude::*;
             use std::io::Write as _;
-            let rendered: Vec<String> = diagnostics
+            let rendered: Vec<String> = shown
                 .par_iter()
                 .map(|d| diagnostic::render_human(d, color))
                 .collect();
@@ -658,13 +712,21 @@ fn report(outcome: &Outcome, format: Format, always_summarize: bool) {
             for text in rendered {
                 let _ = writeln!(err, "{text}\n");
             }
-            if !diagnostics.is_empty() || always_summarize {
+            let summarize = if quiet {
+                !shown.is_empty()
+            } else {
+                !shown.is_empty() || always_summarize
+            };
+            if summarize {
                 let _ = writeln!(err, "{}", outcome.summary.line());
             }
         }
-        Format::Json => out!("{}", diagnostic::render_json(diagnostics, outcome.summary)),
+        Format::Json => out!(
+            "{}",
+            diagnostic::render_json(&outcome.diagnostics, outcome.summary)
+        ),
         Format::Github => {
-            for d in diagnostics {
+            for d in shown {
                 out!("{}", diagnostic::render_github(d));
             }
         }

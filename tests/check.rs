@@ -403,3 +403,55 @@ fn a_closed_reader_ends_the_output_quietly() {
         assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
     }
 }
+
+/// `--quiet` keeps errors and drops warnings and summaries; `--color` overrides the terminal
+/// test and NO_COLOR; `--verbose` adds the stage timings.
+#[test]
+fn quiet_verbose_and_color_flags() {
+    let site = SiteTest::fixture("basic");
+    let path = "content/tool-a/minimal-entry.md";
+    let long = "A summary that goes on and on. ".repeat(8);
+    site.write(
+        path,
+        &site
+            .read(path)
+            .replace("Only the required fields.", long.trim()),
+    );
+    // Warnings only: quiet prints nothing at all.
+    let quiet = site.run(&["check", "--quiet"]);
+    assert_eq!(quiet.code, 0);
+    assert_eq!(quiet.stderr, "", "{}", quiet.stderr);
+    let loud = site.run(&["check"]);
+    assert!(loud.stderr.contains("warning[W001]"), "{}", loud.stderr);
+    // An error is still shown, with the summary.
+    site.write("content/tool-a/broken.md", "---\ntitle: Broken\n---\n");
+    let quiet = site.run(&["check", "-q"]);
+    assert_eq!(quiet.code, 1);
+    assert!(quiet.stderr.contains("error[E001]"), "{}", quiet.stderr);
+    assert!(!quiet.stderr.contains("warning["), "{}", quiet.stderr);
+    assert!(quiet.stderr.contains(" errors, "), "{}", quiet.stderr);
+    // Colour: the harness sets NO_COLOR; the flag wins over it.
+    assert!(
+        site.run(&["check", "--color", "always"])
+            .stderr
+            .contains("\u{1b}[")
+    );
+    assert!(
+        !site
+            .run(&["check", "--color", "never"])
+            .stderr
+            .contains("\u{1b}[")
+    );
+    assert!(!site.run(&["check"]).stderr.contains("\u{1b}["));
+    // Verbose: the stage timings.
+    assert!(
+        site.run(&["check", "--verbose"])
+            .stderr
+            .contains("timing: discover:")
+    );
+    assert_eq!(
+        site.run(&["check", "-q", "-v"]).code,
+        2,
+        "quiet and verbose conflict"
+    );
+}
