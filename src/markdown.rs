@@ -61,21 +61,19 @@ fn with_base(url: &str, base_path: &str) -> String {
     }
 }
 
-/// The id of a heading: lowercase ASCII letters and digits joined by single hyphens.
+/// The id of a heading (and the slug of a category, code or tag): the text transliterated to
+/// ASCII (deunicode), then lowercase letters and digits joined by single hyphens; `section`
+/// when nothing is left.
 pub fn slugify(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut push = |c: char| {
+    // Non-ASCII letters are transliterated first (`Überprüfung` → `uberprufung`, `Ошибка` →
+    // `oshibka`), so an id or a slug keeps its words instead of losing them.
+    let ascii = deunicode::deunicode(text);
+    let mut out = String::with_capacity(ascii.len());
+    for c in ascii.chars() {
         if c.is_ascii_alphanumeric() {
-            out.push(c);
+            out.push(c.to_ascii_lowercase());
         } else if !out.ends_with('-') && !out.is_empty() {
             out.push('-');
-        }
-    };
-    for c in text.chars() {
-        if c.is_ascii() {
-            push(c.to_ascii_lowercase());
-        } else {
-            c.to_lowercase().for_each(&mut push);
         }
     }
     let trimmed = out.trim_end_matches('-');
@@ -412,7 +410,14 @@ mod tests {
         assert!(r.html.contains(r#"<h2 id="faq-2">"#));
         assert_eq!(r.headings[0].text, "What this error means");
         // Letters outside ASCII are left out of ids (as before the ASCII fast path).
-        assert_eq!(slugify("Ünïcode É 401: `x_y`"), "n-code-401-x-y");
+        assert_eq!(slugify("Ünïcode É 401: `x_y`"), "unicode-e-401-x-y");
+        assert_eq!(
+            slugify("Überprüfung der Verbindung"),
+            "uberprufung-der-verbindung"
+        );
+        assert_eq!(slugify("Ошибка сети"), "oshibka-seti");
+        assert_eq!(slugify("接続エラー"), "jie-sok-era");
+        assert_eq!(slugify("🚀"), "rocket");
         assert_eq!(slugify("--"), "section");
     }
 
