@@ -32,6 +32,7 @@
 pub mod config;
 pub mod diagnostic;
 pub mod entry;
+pub mod init;
 pub mod markdown;
 pub mod output;
 pub mod render;
@@ -422,6 +423,10 @@ pub enum NewError {
     BadId(String, String),
     #[error("{0} already exists; errdex new never overwrites a file")]
     Exists(PathBuf),
+    #[error(
+        "{0} has no site.yaml: start a site there with `errdex init`, or pass --root with a site's folder"
+    )]
+    NoSite(PathBuf),
     #[error("cannot write {0}: {1}")]
     Io(PathBuf, std::io::Error),
 }
@@ -442,6 +447,9 @@ pub fn new_entry(root: &Path, id: &str, title: Option<&str>) -> Result<NewEntry,
     if parts.len() != 2 || !parts.iter().all(|p| urls::is_valid_name(p)) {
         let fixed: Vec<String> = id.split('/').map(markdown::slugify).collect();
         return Err(NewError::BadId(id.to_string(), fixed.join("/")));
+    }
+    if !root.join("site.yaml").is_file() {
+        return Err(NewError::NoSite(root.to_path_buf()));
     }
     let project = Project::new(root);
     let folder = project.content_dir().join(parts[0]);

@@ -115,6 +115,19 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Start a new site: site.yaml, a tool folder with an example entry, .gitignore and a GitHub
+    /// workflow that checks pull requests and publishes main with GitHub Pages.
+    #[command(
+        after_help = "Right after init, `errdex check --strict`, `errdex build` and `errdex serve` work in the new folder.\n\nExamples:\n  errdex init my-errors\n  errdex init --force    # add what is missing to the current folder; nothing is overwritten"
+    )]
+    Init {
+        /// The folder for the new site (created if missing; must be empty unless --force).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Use a folder that is not empty: write only the starter files that are missing.
+        #[arg(long)]
+        force: bool,
+    },
     /// Write a new entry with every field, ready to fill in.
     #[command(
         after_help = "Examples:\n  errdex new claude-code/test-entry\n  errdex new my-tool/timeout-error --title \"My Tool: request timed out\""
@@ -298,7 +311,7 @@ impl Command {
             | Command::Match { root, .. }
             | Command::Sources { root, .. }
             | Command::Serve { root, .. } => Some(root),
-            Command::New { .. } | Command::Schema => None,
+            Command::New { .. } | Command::Init { .. } | Command::Schema => None,
         }
     }
 }
@@ -343,6 +356,33 @@ fn main() -> ExitCode {
             let outcome = errdex::check(&site.root, &site.load_options());
             report(&outcome, format, true);
             exit_code(errdex::fails(&outcome.diagnostics, strict))
+        }
+        Command::Init { dir, force } => {
+            match errdex::init::init(&dir, force, errdex::entry::today()) {
+                Ok(created) => {
+                    for path in &created.written {
+                        out!("{}", dir.join(path).display());
+                    }
+                    for path in &created.kept {
+                        eprintln!("kept {} (it was already there)", dir.join(path).display());
+                    }
+                    if !ui().quiet {
+                        let cd = if dir == std::path::Path::new(".") {
+                            String::new()
+                        } else {
+                            format!("cd {} && ", dir.display())
+                        };
+                        eprintln!(
+                            "A new site. Next: {cd}errdex serve --open, then errdex new <tool>/<slug> for your first error."
+                        );
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(2)
+                }
+            }
         }
         Command::New { id, title, root } => match errdex::new_entry(&root, &id, title.as_deref()) {
             Ok(created) => {

@@ -46,6 +46,13 @@ pub fn copy_dir(from: &Path, to: &Path) {
 }
 
 impl SiteTest {
+    /// An empty folder.
+    pub fn empty() -> SiteTest {
+        SiteTest {
+            dir: tempfile::tempdir().expect("tempdir"),
+        }
+    }
+
     /// A copy of `tests/fixtures/<name>/`.
     pub fn fixture(name: &str) -> SiteTest {
         let dir = tempfile::tempdir().expect("tempdir");

@@ -9,6 +9,7 @@ mod docs;
 mod finding;
 mod fuzz;
 mod hostile;
+mod init;
 mod limits;
 mod output;
 mod search;

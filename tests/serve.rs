@@ -228,9 +228,9 @@ fn incremental_rebuilds_equal_a_full_build_after_a_series_of_edits() {
 }
 
 /// A running `errdex serve`, stopped when dropped.
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    port: u16,
+    pub(crate) port: u16,
 }
 
 impl Drop for Server {
@@ -240,7 +240,7 @@ impl Drop for Server {
     }
 }
 
-fn start(site: &SiteTest) -> Server {
+pub(crate) fn start(site: &SiteTest) -> Server {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .expect("free port")
         .local_addr()
@@ -304,7 +304,7 @@ fn get(port: u16, method: &str, path: &str) -> (u16, String, Vec<u8>) {
     )
 }
 
-fn text(port: u16, path: &str) -> String {
+pub(crate) fn text(port: u16, path: &str) -> String {
     String::from_utf8_lossy(&get(port, "GET", path).2).into_owned()
 }
 
