@@ -30,11 +30,55 @@ pub struct Config {
     pub report_url: Option<String>,
     /// Entries not updated in this many days get a warning.
     pub stale_after_days: i64,
+    /// The failure classes an entry's `kind` may name, in the site's order.
+    pub kinds: Vec<KindDef>,
+}
+
+/// One failure class of the site (`kinds:` in site.yaml).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KindDef {
+    /// What entries write in `kind` (lowercase `a-z0-9-`): also the kind page's slug.
+    pub id: String,
+    /// The kind's display name (the Kind fact, the kind page's heading).
+    pub title: String,
+    /// One sentence for the kind page; by default "<title> errors, across tools."
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// The kinds of a site that declares none: the failure classes of AI coding tools' errors.
+pub const DEFAULT_KINDS: [(&str, &str); 7] = [
+    ("auth", "Authentication"),
+    ("quota", "Quotas and rate limits"),
+    ("model", "Models"),
+    ("runtime", "Runtime"),
+    ("config", "Configuration"),
+    ("network", "Network"),
+    ("install", "Installation"),
+];
+
+impl Config {
+    /// The kind `id` declares, if the site has it.
+    pub fn kind(&self, id: &str) -> Option<&KindDef> {
+        self.kinds.iter().find(|k| k.id == id)
+    }
+}
+
+fn default_kinds() -> Vec<KindDef> {
+    DEFAULT_KINDS
+        .iter()
+        .map(|(id, title)| KindDef {
+            id: (*id).into(),
+            title: (*title).into(),
+            description: None,
+        })
+        .collect()
 }
 
 /// The keys `site.yaml` may hold, in the order of docs/authoring.md's table (a test keeps it in
 /// step with [`RawConfig`]).
-pub const KEYS: [&str; 7] = [
+pub const KEYS: [&str; 8] = [
     "title",
     "description",
     "base_url",
@@ -42,6 +86,7 @@ pub const KEYS: [&str; 7] = [
     "edit_url",
     "report_url",
     "stale_after_days",
+    "kinds",
 ];
 
 /// `site.yaml` as written, with the positions of the values that are checked after reading.
@@ -60,6 +105,8 @@ struct RawConfig {
     report_url: Option<Spanned<String>>,
     #[serde(default)]
     stale_after_days: Option<Spanned<i64>>,
+    #[serde(default)]
+    kinds: Option<Spanned<Vec<Spanned<KindDef>>>>,
 }
 
 impl RawConfig {
@@ -122,6 +169,49 @@ impl RawConfig {
                 range_of(days, text, 0),
             );
         }
+        if let Some(kinds) = &self.kinds {
+            if kinds.value.is_empty() {
+                report(
+                    Problem::EmptyValue {
+                        field: "kinds".into(),
+                    },
+                    range_of(kinds, text, 0),
+                );
+            }
+            let mut seen: Vec<&str> = Vec::new();
+            for k in &kinds.value {
+                let detail = if !crate::urls::is_valid_name(&k.value.id) {
+                    Some(format!(
+                        "kind id `{}` is not lowercase `a-z0-9-`",
+                        k.value.id
+                    ))
+                } else if seen.contains(&k.value.id.as_str()) {
+                    Some(format!("kind `{}` is declared twice", k.value.id))
+                } else if k.value.title.trim().is_empty() {
+                    Some(format!("kind `{}` has an empty title", k.value.id))
+                } else {
+                    forbidden_control(&k.value.title)
+                        .or_else(|| k.value.description.as_deref().and_then(forbidden_control))
+                        .map(|c| {
+                            format!(
+                                "kind `{}` holds the control character U+{:04X}",
+                                k.value.id,
+                                u32::from(c)
+                            )
+                        })
+                };
+                seen.push(&k.value.id);
+                if let Some(detail) = detail {
+                    report(
+                        Problem::InvalidValue {
+                            detail,
+                            hint: "each kind is `- {id: lowercase-id, title: Display name}`, with an optional `description`, and ids are unique".into(),
+                        },
+                        range_of(k, text, 0),
+                    );
+                }
+            }
+        }
         problems
     }
 }
@@ -182,6 +272,9 @@ impl Config {
             stale_after_days: raw
                 .stale_after_days
                 .map_or_else(default_stale_after_days, |d| d.value),
+            kinds: raw.kinds.map_or_else(default_kinds, |k| {
+                k.value.into_iter().map(|k| k.value).collect()
+            }),
         })
     }
 }
@@ -283,6 +376,7 @@ mod tests {
             edit_url: None,
             report_url: None,
             stale_after_days: 180,
+            kinds: default_kinds(),
         }
     }
 

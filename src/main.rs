@@ -230,7 +230,12 @@ enum Command {
     #[command(
         after_help = "Examples:\n  errdex schema > errdex.schema.json\n  # then, first line of an entry: # yaml-language-server: $schema=../../errdex.schema.json"
     )]
-    Schema,
+    Schema {
+        /// The site whose kinds (`kinds` in site.yaml) the schema lists; without a site.yaml
+        /// there, the default kinds.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
 }
 
 #[derive(clap::Args)]
@@ -311,7 +316,7 @@ impl Command {
             | Command::Match { root, .. }
             | Command::Sources { root, .. }
             | Command::Serve { root, .. } => Some(root),
-            Command::New { .. } | Command::Init { .. } | Command::Schema => None,
+            Command::New { .. } | Command::Init { .. } | Command::Schema { .. } => None,
         }
     }
 }
@@ -433,8 +438,25 @@ fn main() -> ExitCode {
             };
             sources(&root, &options, action.is_none(), format)
         }
-        Command::Schema => {
-            print_json(&errdex::entry::schema());
+        Command::Schema { root } => {
+            let project = errdex::config::Project::new(&root);
+            let kinds: Vec<String> = if project.config_file().is_file() {
+                match project.load_config() {
+                    Ok(config) => config.kinds.into_iter().map(|k| k.id).collect(),
+                    Err(diagnostics) => {
+                        for d in &diagnostics {
+                            eprintln!("{}\n", diagnostic::render_human(d, ui().color));
+                        }
+                        return ExitCode::from(2);
+                    }
+                }
+            } else {
+                errdex::config::DEFAULT_KINDS
+                    .iter()
+                    .map(|(id, _)| (*id).to_string())
+                    .collect()
+            };
+            print_json(&errdex::entry::schema(&kinds));
             ExitCode::SUCCESS
         }
     }

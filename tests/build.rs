@@ -629,3 +629,74 @@ fn build_output_has_no_live_reload_script() {
     assert!(!names.iter().any(|n| n.contains("livereload")), "{names:?}");
     assert!(!site.read("public/index.html").contains("__errdex"));
 }
+
+/// A site's own kinds (`kinds` in site.yaml): entries are checked against them, the pages use
+/// their titles and descriptions, and `schema` lists them.
+#[test]
+fn a_site_declares_its_own_kinds() {
+    let site = SiteTest::fixture("basic");
+    let yaml = site.read("site.yaml")
+        + "kinds:\n  - {id: merge, title: Conflits de fusion, description: Erreurs de fusion et de rebase.}\n  - {id: remote, title: Dépôts distants}\n";
+    site.write("site.yaml", &yaml);
+    let entry = "content/tool-a/full-entry.md";
+    let text = site.read(entry);
+    // `auth` is not one of this site's kinds.
+    let (code, json) = site.check_json(&[]);
+    assert_eq!(code, 1);
+    let d = &json["diagnostics"][0];
+    assert_eq!(d["code"], "E003", "{json:#}");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("`auth` is not one of the site's kinds")
+    );
+    assert!(
+        d["help"]
+            .as_str()
+            .unwrap_or("")
+            .contains("`merge`, `remote`"),
+        "{json:#}"
+    );
+    site.write(entry, &text.replace("kind: auth", "kind: merg"));
+    let (_, json) = site.check_json(&[]);
+    assert_eq!(json["diagnostics"][0]["help"], "did you mean `merge`?");
+    site.write(entry, &text.replace("kind: auth", "kind: merge"));
+    site.build_ok();
+    let page = site.page("kind/merge/index.html");
+    assert_eq!(page.text("h1"), "Conflits de fusion");
+    assert!(page.attr("meta[name=description]", "content")[0].contains("Erreurs de fusion"));
+    let entry_page = site.page("tool-a/full-entry/index.html");
+    assert!(entry_page.text(".facts").contains("Conflits de fusion"));
+    let schema = site.run(&["schema"]);
+    let schema: serde_json::Value = serde_json::from_str(&schema.stdout).expect("schema");
+    assert_eq!(
+        schema["properties"]["kind"]["enum"],
+        serde_json::json!(["merge", "remote"])
+    );
+    // Declarations that cannot work.
+    for bad in [
+        "kinds:\n  - {id: Merge, title: M}\n",
+        "kinds:\n  - {id: merge, title: M}\n  - {id: merge, title: N}\n",
+        "kinds:\n  - {id: merge, title: ''}\n",
+        "kinds: []\n",
+        "kinds:\n  - {id: merge, title: M, colour: red}\n",
+    ] {
+        site.write(
+            "site.yaml",
+            &(site
+                .read("site.yaml")
+                .split("kinds:")
+                .next()
+                .unwrap_or("")
+                .to_string()
+                + bad),
+        );
+        let (code, json) = site.check_json(&[]);
+        assert_eq!(code, 1, "{bad}");
+        assert_eq!(
+            json["diagnostics"][0]["path"], "site.yaml",
+            "{bad}: {json:#}"
+        );
+    }
+}

@@ -201,14 +201,24 @@ fn check_body_html(html: &str, nul: bool) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// The kinds of a site that declares none.
+fn kinds() -> Vec<String> {
+    errdex::config::DEFAULT_KINDS
+        .iter()
+        .map(|(k, _)| (*k).to_string())
+        .collect()
+}
+
 fn parse_entry(
     text: &str,
     defaults: &Defaults,
     reached: &Reached,
     nul: bool,
 ) -> Result<(), TestCaseError> {
+    let kinds = kinds();
     let cx = ParseContext {
         defaults,
+        kinds: &kinds,
         today: today(),
         stale_after_days: 180,
         base_path: "/",
@@ -234,7 +244,7 @@ fn check_entry(text: &str, reached: &Reached) -> Result<(), TestCaseError> {
 /// The section property: parsing never panics and diagnostics are in the file; defaults that
 /// parse are then used for an entry.
 fn check_section(section: &str, entry: &str, reached: &Reached) -> Result<(), TestCaseError> {
-    match parse_defaults(Path::new(SECTION_PATH), section, today()) {
+    match parse_defaults(Path::new(SECTION_PATH), section, today(), &kinds()) {
         Ok((_meta, defaults)) => parse_entry(entry, &defaults, reached, CHECK_NUL),
         Err(diagnostics) => {
             reached.saw(&diagnostics);

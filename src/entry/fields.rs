@@ -22,7 +22,7 @@ use serde_saphyr::Spanned;
 
 use super::front_matter::{FrontMatter, FrontMatterVisitor, RawFaq, RawSource};
 use super::validate::Validator;
-use super::{Faq, Kind, Located, Source};
+use super::{Faq, Located, Source};
 use crate::markdown;
 
 /// The type a field has on an [`Entry`], by its mode.
@@ -217,9 +217,9 @@ fields! {
     /// The error's code as the tool prints it (`401`, `529`, `ECONNRESET`); quote numbers.
     #[schemars(with = "Option<String>")]
     code: optional String = Spanned<String>, by optional_string, e.g. "'1'";
-    /// The failure class.
-    #[schemars(with = "Option<Kind>")]
-    kind: optional Kind = Spanned<Kind>, by value, e.g. "auth";
+    /// The failure class: one of the site's kinds (`kinds` in site.yaml; by default auth, quota, model, runtime, config, network, install).
+    #[schemars(with = "Option<String>")]
+    kind: optional String = Spanned<String>, by kind, e.g. "auth";
     /// The second breadcrumb and the Category fact; usually set in the tool folder's `_section.yaml` defaults.
     #[schemars(with = "Option<String>")]
     category: required String = Spanned<String>, by string, e.g. "c";

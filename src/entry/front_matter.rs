@@ -126,13 +126,21 @@ pub struct RawFaq {
 }
 
 /// The JSON Schema (draft 2020-12) of an entry's front matter, for editors.
-pub fn schema() -> serde_json::Value {
+pub fn schema(kinds: &[String]) -> serde_json::Value {
     let mut schema = serde_json::to_value(schemars::schema_for!(RawFields)).unwrap_or_default();
     if let Some(obj) = schema.as_object_mut() {
         obj.insert(
             "description".into(),
             "The YAML front matter of an errdex entry (content/<tool>/<slug>.md). See docs/authoring.md.".into(),
         );
+    }
+    // The site's kinds, so that an editor offers and checks them.
+    if let Some(kind) = schema
+        .pointer_mut("/properties/kind")
+        .and_then(|k| k.as_object_mut())
+    {
+        kind.insert("type".into(), "string".into());
+        kind.insert("enum".into(), kinds.into());
     }
     schema
 }

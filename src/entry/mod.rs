@@ -27,7 +27,6 @@ use std::path::Path;
 use std::sync::Arc;
 
 use jiff::civil::Date;
-use serde::Deserialize;
 
 use crate::diagnostic::{Diagnostic, Location, Problem, has_errors};
 use crate::markdown;
@@ -39,49 +38,6 @@ pub use front_matter::schema;
 pub use quality::{PLACEHOLDER, SentenceKey};
 pub use section::{Defaults, SectionMeta, parse_defaults};
 use validate::Validator;
-
-/// The failure class of an error; each has its own taxonomy page.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Deserialize,
-    serde::Serialize,
-    schemars::JsonSchema,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    Auth,
-    Quota,
-    Model,
-    Runtime,
-    Config,
-    Network,
-    Install,
-}
-
-impl Kind {
-    pub const ALL: [&'static str; 7] = [
-        "auth", "quota", "model", "runtime", "config", "network", "install",
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Auth => "auth",
-            Kind::Quota => "quota",
-            Kind::Model => "model",
-            Kind::Runtime => "runtime",
-            Kind::Config => "config",
-            Kind::Network => "network",
-            Kind::Install => "install",
-        }
-    }
-}
 
 /// A value and where it was written, for checks that run after parsing (unknown `related` ids,
 /// links that lead nowhere).
@@ -146,6 +102,8 @@ pub fn today() -> Date {
 /// Settings the validation needs besides the file itself.
 pub struct ParseContext<'a> {
     pub defaults: &'a Defaults,
+    /// The ids of the site's kinds (`kinds` in site.yaml, or the default seven).
+    pub kinds: &'a [String],
     pub today: Date,
     /// Entries not updated in this many days get a warning.
     pub stale_after_days: i64,
@@ -171,7 +129,7 @@ pub fn parse(path: &Path, id: &str, text: &str, cx: &ParseContext) -> Parsed {
         Ok(r) => r,
         Err(d) => return fail(vec![d]),
     };
-    let mut v = Validator::new(path, text, split.yaml_offset, cx.today);
+    let mut v = Validator::new(path, text, split.yaml_offset, cx.today, cx.kinds);
     v.escapes = validate::may_hold_controls(split.yaml);
     v.keys(&read.keys, cx.defaults);
     if v.problems
@@ -297,8 +255,13 @@ mod tests {
 
     fn parse_str(text: &str) -> Result<Arc<Entry>, Vec<Diagnostic>> {
         let defaults = Defaults::default();
+        let kinds: Vec<String> = crate::config::DEFAULT_KINDS
+            .iter()
+            .map(|(k, _)| (*k).to_string())
+            .collect();
         let cx = ParseContext {
             defaults: &defaults,
+            kinds: &kinds,
             today: "2026-11-28".parse().unwrap_or_default(),
             stale_after_days: 180,
             base_path: "/",

@@ -41,6 +41,7 @@ pub fn parse_defaults(
     path: &Path,
     text: &str,
     today: Date,
+    kinds: &[String],
 ) -> Result<(SectionMeta, Defaults), Vec<Diagnostic>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if crate::yaml::is_blank(text) {
@@ -53,7 +54,7 @@ pub fn parse_defaults(
         serde_saphyr::from_str(text).map_err(|e| vec![yaml_error(&e, path, text, 0)])?;
     let survey: SectionSurvey =
         serde_saphyr::from_str(text).map_err(|e| vec![yaml_error(&e, path, text, 0)])?;
-    let mut v = Validator::new(path, text, 0, today);
+    let mut v = Validator::new(path, text, 0, today, kinds);
     for key in survey.defaults.unwrap_or_default().into_keys() {
         if !FIELDS.contains(&key.value.as_str()) {
             v.report(

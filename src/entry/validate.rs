@@ -28,6 +28,8 @@ pub(super) struct Prose {
 
 /// Validates raw fields, collecting every problem with its place in `text`.
 pub(super) struct Validator<'a> {
+    /// The ids of the site's kinds.
+    kinds: &'a [String],
     pub(super) path: &'a Path,
     pub(super) text: &'a str,
     pub(super) index: LineIndex<'a>,
@@ -45,8 +47,15 @@ pub(super) struct Validator<'a> {
 }
 
 impl<'a> Validator<'a> {
-    pub(super) fn new(path: &'a Path, text: &'a str, offset: usize, today: Date) -> Self {
+    pub(super) fn new(
+        path: &'a Path,
+        text: &'a str,
+        offset: usize,
+        today: Date,
+        kinds: &'a [String],
+    ) -> Self {
         Validator {
+            kinds,
             path,
             text,
             index: LineIndex::new(text),
@@ -276,6 +285,41 @@ impl<'a> Validator<'a> {
         }
         self.note_prose(field, &s);
         Some(s.value.trim().to_string()).filter(|s| !s.is_empty())
+    }
+
+    /// A kind: one of the site's.
+    pub(super) fn kind(
+        &mut self,
+        field: &'static str,
+        value: Option<Spanned<String>>,
+    ) -> Option<String> {
+        let s = value?;
+        let id = s.value.trim().to_string();
+        if !self.clean(field, &s) {
+            return None;
+        }
+        if self.kinds.contains(&id) {
+            return Some(id);
+        }
+        let hint = match did_you_mean(&id, self.kinds.iter().map(String::as_str)) {
+            Some(k) => format!("did you mean `{k}`?"),
+            None => format!(
+                "the site's kinds are {} (`kinds` in site.yaml declares them)",
+                self.kinds
+                    .iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        self.report(
+            Problem::InvalidValue {
+                detail: format!("`{id}` is not one of the site's kinds"),
+                hint,
+            },
+            &s,
+        );
+        None
     }
 
     /// A value serde has already checked (an enum, a boolean).

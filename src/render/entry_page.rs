@@ -60,7 +60,7 @@ impl Renderer<'_> {
             variants: e.variants.clone(),
             variants_html: e.variants.iter().map(|v| pattern_html(v)).collect(),
             code: e.code.clone(),
-            kind: e.kind.map(|k| k.as_str().to_string()),
+            kind: e.kind.clone(),
             tool: Link {
                 title: self.tool_title(&e.tool),
                 url: self.url(&format!("{}/", e.tool)),
@@ -127,7 +127,8 @@ impl Renderer<'_> {
                 .map(|(slug, name)| self.term_link(Taxonomy::Code, slug, name)),
             kind_link: e
                 .kind
-                .map(|k| self.term_link(Taxonomy::Kind, k.as_str(), kind_title(k.as_str()))),
+                .as_deref()
+                .map(|k| self.term_link(Taxonomy::Kind, k, &kind_title(&self.site.config, k))),
             tag_links: Taxonomy::Tag
                 .terms_of(e)
                 .iter()

@@ -212,9 +212,9 @@ impl<'a> Renderer<'a> {
             .into_iter()
             .map(|(slug, (name, count))| ToolView {
                 url: self.url(&format!("{}/{slug}/", taxonomy.prefix())),
-                title: taxonomy.title(&name),
+                title: taxonomy.title(&name, &self.site.config),
                 slug,
-                description: taxonomy.description(&name),
+                description: taxonomy.description(&name, &self.site.config),
                 homepage: None,
                 count,
             })

@@ -1,6 +1,7 @@
 //! The ways entries are grouped, each with its own pages: `/category/…/`, `/code/401/`,
 //! `/kind/auth/`, `/tag/…/`.
 
+use crate::config::Config;
 use crate::entry::Entry;
 use crate::markdown;
 use crate::urls::prefix;
@@ -47,11 +48,7 @@ impl Taxonomy {
                 .iter()
                 .map(|c| (markdown::slugify(c), c.clone()))
                 .collect(),
-            Taxonomy::Kind => e
-                .kind
-                .iter()
-                .map(|k| (k.as_str().to_string(), k.as_str().to_string()))
-                .collect(),
+            Taxonomy::Kind => e.kind.iter().map(|k| (k.clone(), k.clone())).collect(),
             // Two tags with one slug (`model`, `/model`) are one term: the first is kept.
             Taxonomy::Tag => {
                 let mut terms: Vec<(String, String)> = Vec::with_capacity(e.tags.len());
@@ -67,35 +64,31 @@ impl Taxonomy {
     }
 
     /// The heading of a term's page.
-    pub(super) fn title(self, name: &str) -> String {
+    pub(super) fn title(self, name: &str, config: &Config) -> String {
         match self {
             Taxonomy::Category => name.to_string(),
             Taxonomy::Code => format!("Error code {name}"),
-            Taxonomy::Kind => kind_title(name).to_string(),
+            Taxonomy::Kind => kind_title(config, name),
             Taxonomy::Tag => format!("Tagged \u{201c}{name}\u{201d}"),
         }
     }
 
-    pub(super) fn description(self, name: &str) -> String {
+    pub(super) fn description(self, name: &str, config: &Config) -> String {
         match self {
             Taxonomy::Category => format!("Troubleshooting entries in {name}."),
             Taxonomy::Code => format!("Errors that report the code {name}, across tools."),
-            Taxonomy::Kind => format!("{} errors, across tools.", kind_title(name)),
+            Taxonomy::Kind => config
+                .kind(name)
+                .and_then(|k| k.description.clone())
+                .unwrap_or_else(|| format!("{} errors, across tools.", kind_title(config, name))),
             Taxonomy::Tag => format!("Entries tagged {name}."),
         }
     }
 }
 
-/// The display name of a failure class.
-pub fn kind_title(kind: &str) -> &'static str {
-    match kind {
-        "auth" => "Authentication",
-        "quota" => "Quotas and rate limits",
-        "model" => "Models",
-        "runtime" => "Runtime",
-        "config" => "Configuration",
-        "network" => "Network",
-        "install" => "Installation",
-        _ => "Other",
-    }
+/// The display name of one of the site's kinds (`title` in site.yaml's `kinds`).
+pub fn kind_title(config: &Config, kind: &str) -> String {
+    config
+        .kind(kind)
+        .map_or_else(|| kind.to_string(), |k| k.title.clone())
 }

@@ -226,7 +226,7 @@ impl Index {
                         .cloned()
                         .unwrap_or_else(|| e.tool.clone()),
                     code: e.code.clone().unwrap_or_default(),
-                    kind: e.kind.map(|k| k.as_str().to_string()).unwrap_or_default(),
+                    kind: e.kind.clone().unwrap_or_default(),
                     signature: e.signature.value.clone(),
                     quick_fix: e.quick_fix.clone(),
                     patterns: std::iter::once(&e.signature.value)

@@ -494,7 +494,7 @@ fn shown_hash(e: &Entry) -> u64 {
         &e.summary,
         &e.signature.value,
         &e.code,
-        e.kind,
+        &e.kind,
     )
         .hash(&mut h);
     (

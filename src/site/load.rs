@@ -75,6 +75,8 @@ impl ParseCache {
 /// made, for a full load and for `serve`'s quick path alike.
 pub struct Parser<'a> {
     project: &'a Project,
+    /// The ids of the site's kinds.
+    kinds: Vec<String>,
     defaults: &'a HashMap<String, Defaults>,
     today: Date,
     stale_after_days: i64,
@@ -90,6 +92,7 @@ impl<'a> Parser<'a> {
     ) -> Self {
         Parser {
             project,
+            kinds: config.kinds.iter().map(|k| k.id.clone()).collect(),
             defaults,
             today,
             stale_after_days: config.stale_after_days,
@@ -113,6 +116,7 @@ impl<'a> Parser<'a> {
         let no_defaults = Defaults::default();
         let cx = ParseContext {
             defaults: self.defaults.get(tool).unwrap_or(&no_defaults),
+            kinds: &self.kinds,
             today: self.today,
             stale_after_days: self.stale_after_days,
             base_path: &self.base_path,
@@ -133,13 +137,14 @@ pub(super) fn sections(
     project: &Project,
     files: &[SectionFile],
     today: Date,
+    kinds: &[String],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (Vec<Tool>, HashMap<String, Defaults>) {
     let mut tools = Vec::new();
     let mut defaults = HashMap::new();
     for SectionFile { tool, path } in files {
         match read_text(project, path)
-            .and_then(|text| entry::parse_defaults(&project.relative(path), &text, today))
+            .and_then(|text| entry::parse_defaults(&project.relative(path), &text, today, kinds))
         {
             Ok((meta, d)) => {
                 tools.push(Tool {

@@ -97,8 +97,8 @@ fn page_urls(tools: &[Tool], entries: &[Arc<Entry>]) -> HashMap<String, String> 
             let url = format!("/{}/{}/", prefix::CODE, markdown::slugify(code));
             urls.entry(url).or_insert_with(|| "a code page".into());
         }
-        if let Some(kind) = e.kind {
-            let url = format!("/{}/{}/", prefix::KIND, kind.as_str());
+        if let Some(kind) = &e.kind {
+            let url = format!("/{}/{}/", prefix::KIND, kind);
             urls.entry(url).or_insert_with(|| "a kind page".into());
         }
         for tag in &e.tags {
@@ -142,7 +142,9 @@ pub fn load_cached(
     let files = discover::discover(project);
     timing("discover", started);
     let mut diagnostics = files.problems;
-    let (tools, defaults) = load::sections(project, &files.sections, today, &mut diagnostics);
+    let kind_ids: Vec<String> = config.kinds.iter().map(|k| k.id.clone()).collect();
+    let (tools, defaults) =
+        load::sections(project, &files.sections, today, &kind_ids, &mut diagnostics);
     let started = std::time::Instant::now();
     let parser = Parser::new(project, &config, &defaults, today);
     let parsed = load::entries(&parser, &files.entries, cache);

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::entry::{Entry, Kind};
+use crate::entry::Entry;
 
 /// How many related errors a page shows at most, unless its own list is longer.
 const MAX_RELATED: usize = 6;
@@ -17,12 +17,12 @@ pub(super) fn related_errors(entries: &[Arc<Entry>]) -> Vec<Vec<usize>> {
         .map(|(i, e)| (e.id.as_str(), i))
         .collect();
     let mut by_code: HashMap<&str, Vec<usize>> = HashMap::new();
-    let mut by_kind_tool: HashMap<(Kind, &str), Vec<usize>> = HashMap::new();
+    let mut by_kind_tool: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
     for (i, e) in entries.iter().enumerate() {
         if let Some(code) = &e.code {
             by_code.entry(code).or_default().push(i);
         }
-        if let Some(kind) = e.kind {
+        if let Some(kind) = &e.kind {
             by_kind_tool.entry((kind, &e.tool)).or_default().push(i);
         }
     }
@@ -45,6 +45,7 @@ pub(super) fn related_errors(entries: &[Arc<Entry>]) -> Vec<Vec<usize>> {
                 .unwrap_or(&none);
             let same_kind_tool = e
                 .kind
+                .as_deref()
                 .and_then(|k| by_kind_tool.get(&(k, e.tool.as_str())))
                 .unwrap_or(&none);
             for &j in same_code.iter().chain(same_kind_tool) {
