@@ -259,7 +259,7 @@ impl Problem {
             EmptyValue { .. } => "fill it in, or remove the field if it is optional".into(),
             BadDate { .. } => "write dates as YYYY-MM-DD, e.g. `2026-11-20`".into(),
             FutureDate { .. } => "use the date the entry was actually written or checked".into(),
-            BadUrl { .. } => "use an absolute `https://` URL (links in Markdown may also be site paths such as `/claude-code/529-overloaded/`; an alias is a page path such as `/old/path/`)".into(),
+            BadUrl { .. } => "use an absolute `https://` URL (links in Markdown may also be site paths such as `/my-tool/timeout-error/`; an alias is a page path such as `/old/path/`)".into(),
             UrlCollision { .. } => "give each entry and alias its own URL".into(),
             UnknownRelated { suggestion: Some(s), .. } => format!("did you mean `{s}`?"),
             UnknownRelated { .. } => "use an entry id: the path under content/ without `.md`".into(),

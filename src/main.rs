@@ -130,7 +130,7 @@ enum Command {
     },
     /// Write a new entry with every field, ready to fill in.
     #[command(
-        after_help = "Examples:\n  errdex new claude-code/test-entry\n  errdex new my-tool/timeout-error --title \"My Tool: request timed out\""
+        after_help = "Examples:\n  errdex new my-tool/disk-full\n  errdex new my-tool/timeout-error --title \"My Tool: request timed out\""
     )]
     New {
         /// The entry id: `<tool>/<slug>`, lowercase a-z0-9-.
@@ -144,11 +144,11 @@ enum Command {
     },
     /// Rank the site's pages for a query or a pasted error line (no build needed).
     #[command(
-        after_help = "Each result says whether it is confident: the page holds the query's error as a phrase of its\nsignature (or a variant) and leads the next page clearly (docs/search.md). When none is, the\nclosest pages are listed under \"No known error matches this confidently\".\n\nExit status: 0 when a result is confident, 1 when none is.\n\nExamples:\n  errdex search 'API Error: 529 overloaded_error'\n  errdex search --limit 3 --format json \"$(tail -1 build.log)\""
+        after_help = "Each result says whether it is confident: the page holds the query's error as a phrase of its\nsignature (or a variant) and leads the next page clearly (docs/search.md). When none is, the\nclosest pages are listed under \"No known error matches this confidently\".\n\nExit status: 0 when a result is confident, 1 when none is.\n\nExamples:\n  errdex search 'Error: connect ECONNREFUSED 127.0.0.1:5432'\n  errdex search --limit 3 --format json \"$(tail -1 build.log)\""
     )]
     Search {
         /// The query: words or a whole pasted error line (it may start with `-`, as
-        /// `-bash: claude: command not found` does).
+        /// `-bash: mytool: command not found` does).
         #[arg(allow_hyphen_values = true)]
         query: String,
         /// How many results.

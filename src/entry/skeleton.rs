@@ -10,7 +10,9 @@ use super::quality::PLACEHOLDER;
 pub fn skeleton(title: Option<&str>, today: Date) -> String {
     let title = match title {
         Some(t) => yaml_quote(t),
-        None => format!("'{PLACEHOLDER} the error in a few words, e.g. Tool 401 Unauthorized'"),
+        None => {
+            format!("'{PLACEHOLDER} the error in a few words, e.g. My Tool: request timed out'")
+        }
     };
     format!(
         r#"---
@@ -21,7 +23,7 @@ variants:
   - '{p} another wording of the same error, or delete this list'
 # context:      # lines printed with the error that are not the error (a hint, the suggested fix)
 #   - 'git push --set-upstream origin {{{{branch}}}}'
-code: '{p} the code the tool prints (401, 529, ECONNRESET), or delete this line'
+code: '{p} the code the tool prints (a status, errno or error id), or delete this line'
 # kind: auth    # one of: auth, quota, model, runtime, config, network, install
 quick_fix: '{p} the first thing to try, in one line'
 updated: {today}
@@ -40,7 +42,7 @@ sources:
     title: '{p} the page title'
     note: '{p} what this source shows'
     checked: {today}
-# related:      # ids of other entries, e.g. claude-code/529-overloaded
+# related:      # ids of other entries, e.g. my-tool/other-error
 #   - tool/slug
 faq:
   - q: '{p} a question readers ask'
