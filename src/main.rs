@@ -724,6 +724,12 @@ fn serve(root: PathBuf, port: u16, bind: String, open: bool, drafts: bool) -> Ex
         port,
         drafts,
     };
+    // Ctrl-C (or a terminal's hang-up) ends the server with a word and status 0: nothing is
+    // left to save, since serve writes nothing to disk.
+    let _ = ctrlc::set_handler(|| {
+        eprintln!("\nStopped serving. Bye.");
+        std::process::exit(0);
+    });
     let on_start = |url: &str| {
         eprintln!("Serving on {url}  (Ctrl-C to stop)");
         if !loopback {

@@ -786,3 +786,16 @@ fn only_get_and_head_are_answered_and_post_opens_no_event_stream() {
     assert!(head.contains("text/event-stream"), "{head}");
     assert!(started.elapsed() < Duration::from_secs(5));
 }
+
+/// Ctrl-C ends the server with a word and status 0.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_says_goodbye() {
+    let site = SiteTest::fixture("basic");
+    let mut server = start(&site);
+    assert!(text(server.port, "/").contains("<html"));
+    let pid = rustix::process::Pid::from_child(&server.child);
+    rustix::process::kill_process(pid, rustix::process::Signal::INT).expect("SIGINT");
+    let status = server.child.wait().expect("wait");
+    assert_eq!(status.code(), Some(0), "{status:?}");
+}
