@@ -87,3 +87,17 @@ fn new_outside_a_site_says_how_to_start_one() {
         "new wrote into a folder that is not a site"
     );
 }
+
+/// With --force in a folder whose `content` is a link to elsewhere, nothing is written through
+/// it.
+#[cfg(unix)]
+#[test]
+fn init_never_writes_through_a_linked_folder() {
+    let site = SiteTest::empty();
+    let outside = tempfile::tempdir().expect("tempdir");
+    std::os::unix::fs::symlink(outside.path(), site.path("content")).expect("symlink");
+    let run = site.run(&["init", "--force"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("is a symbolic link"), "{}", run.stderr);
+    assert_eq!(std::fs::read_dir(outside.path()).expect("read").count(), 0);
+}

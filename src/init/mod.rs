@@ -37,6 +37,8 @@ pub enum InitError {
     NotAFolder(PathBuf),
     #[error("cannot write {0}: {1}")]
     Io(PathBuf, std::io::Error),
+    #[error("{0} is a symbolic link; errdex init writes only inside the site's folder")]
+    Link(PathBuf),
 }
 
 /// What `init` did: the files it wrote and those it left as they were (with `--force`).
@@ -69,6 +71,19 @@ pub fn init(dir: &Path, force: bool, today: jiff::civil::Date) -> Result<Created
         let text = text
             .replace("{today}", &today.to_string())
             .replace("{checked}", &checked.to_string());
+        // A folder of the site that is a link (`content` → elsewhere) would take the files
+        // outside it: refused before anything is written there.
+        let mut inside = dir.to_path_buf();
+        for part in Path::new(rel)
+            .parent()
+            .into_iter()
+            .flat_map(Path::components)
+        {
+            inside.push(part);
+            if std::fs::symlink_metadata(&inside).is_ok_and(|m| m.file_type().is_symlink()) {
+                return Err(InitError::Link(inside));
+            }
+        }
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|e| InitError::Io(parent.to_path_buf(), e))?;
         }
