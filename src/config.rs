@@ -250,12 +250,7 @@ impl Config {
     /// reported, each at its value.
     pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
         // An empty file (or one of comments only) is a mapping without its required keys.
-        if crate::yaml::is_blank(text) {
-            let missing = Problem::MissingField {
-                field: "title".into(),
-            };
-            return Err(vec![Diagnostic::at(missing, path, text, 0..0)]);
-        }
+        crate::yaml::require_not_blank(path, text)?;
         let raw: RawConfig =
             serde_saphyr::from_str(text).map_err(|e| vec![yaml_error(&e, path, text, 0)])?;
         let problems = raw.problems(path, text);

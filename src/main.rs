@@ -494,12 +494,9 @@ fn sources(
                 eprintln!("{}\n", diagnostic::render_human(d, ui().color));
             }
             for c in outcome.run.sources.iter().filter(|_| !quiet) {
-                let mark = match (c.skipped, c.record.verdict) {
-                    (Some(why), _) => format!("skipped ({why})"),
-                    (None, v) => serde_json::to_value(v)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_string))
-                        .unwrap_or_default(),
+                let mark = match c.skipped {
+                    Some(why) => format!("skipped ({why})"),
+                    None => c.record.verdict.as_str().to_string(),
                 };
                 let changed = if c.changed { ", changed" } else { "" };
                 out!("{mark:<14} {}{changed}", c.url);

@@ -196,6 +196,18 @@ pub fn key_range(key: &Spanned<String>, text: &str, offset: usize) -> Range<usiz
     start..start + len
 }
 
+/// A settings file (site.yaml, `_section.yaml`) that is blank is a mapping without its required
+/// `title`: that diagnostic, at the file's start.
+pub fn require_not_blank(path: &Path, text: &str) -> Result<(), Vec<Diagnostic>> {
+    if !is_blank(text) {
+        return Ok(());
+    }
+    let missing = Problem::MissingField {
+        field: "title".into(),
+    };
+    Err(vec![Diagnostic::at(missing, path, text, 0..0)])
+}
+
 /// True for a YAML text with nothing but blank lines and comments: an empty mapping, whose
 /// missing keys are the problem (not its syntax).
 pub fn is_blank(text: &str) -> bool {

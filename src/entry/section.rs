@@ -44,12 +44,7 @@ pub fn parse_defaults(
     kinds: &[String],
 ) -> Result<(SectionMeta, Defaults), Vec<Diagnostic>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if crate::yaml::is_blank(text) {
-        let missing = Problem::MissingField {
-            field: "title".into(),
-        };
-        return Err(vec![Diagnostic::at(missing, path, text, 0..0)]);
-    }
+    crate::yaml::require_not_blank(path, text)?;
     let raw: RawSection =
         serde_saphyr::from_str(text).map_err(|e| vec![yaml_error(&e, path, text, 0)])?;
     let survey: SectionSurvey =

@@ -262,6 +262,21 @@ impl Renderer<'_> {
             content: html.into_bytes(),
         })
     }
+
+    /// The date `sources.lock` says a source was last found answering with every quote of
+    /// this entry's (moved pages count: they answer), or empty.
+    fn verified(&self, url: &str, quotes: &[String]) -> String {
+        use crate::sources::lock::Verdict;
+        match self.site.source_records.sources.get(url) {
+            Some(r)
+                if matches!(r.verdict, Verdict::Ok | Verdict::Moved)
+                    && quotes.iter().all(|q| r.quotes.get(q) == Some(&true)) =>
+            {
+                r.verified.clone()
+            }
+            _ => String::new(),
+        }
+    }
 }
 
 /// The JSON-LD of an entry page (schema.org), serialized straight from these types. Fields are
@@ -345,23 +360,6 @@ mod ld {
         #[serde(rename = "@type")]
         pub kind: &'static str,
         pub text: String,
-    }
-}
-
-impl Renderer<'_> {
-    /// The date `sources.lock` says a source was last found answering with every quote of
-    /// this entry's (moved pages count: they answer), or empty.
-    fn verified(&self, url: &str, quotes: &[String]) -> String {
-        use crate::sources::lock::Verdict;
-        match self.site.source_records.sources.get(url) {
-            Some(r)
-                if matches!(r.verdict, Verdict::Ok | Verdict::Moved)
-                    && quotes.iter().all(|q| r.quotes.get(q) == Some(&true)) =>
-            {
-                r.verified.clone()
-            }
-            _ => String::new(),
-        }
     }
 }
 

@@ -193,13 +193,14 @@ impl<'a> Matcher<'a> {
     /// one with the most weight of words held (`MCP error -32001: Request timed out` over
     /// `Request timed out`); on a tie, the page [`rank`] puts first.
     pub fn match_line(&self, text: &str) -> Option<usize> {
-        self.best_match(text).map(|(doc, _)| doc)
+        self.best_match(text, &self.held(text)).map(|(doc, _)| doc)
     }
 
-    /// [`Matcher::match_line`], with the weight of the words held.
-    fn best_match(&self, text: &str) -> Option<(usize, f64)> {
+    /// [`Matcher::match_line`] from the patterns the text holds, with the weight of the words
+    /// held.
+    fn best_match(&self, text: &str, held: &[(usize, f64)]) -> Option<(usize, f64)> {
         let mut best: Vec<(usize, f64)> = Vec::new();
-        for (p, got) in self.held(text) {
+        for &(p, got) in held {
             let pattern = &self.patterns[p];
             let makes = pattern.strength == Strength::Full
                 || pattern.shape.as_ref().is_some_and(|re| re.is_match(text));
@@ -264,7 +265,8 @@ impl<'a> Matcher<'a> {
                 .map(|(_, t)| t.as_str())
                 .collect::<Vec<_>>()
                 .join(" ");
-            if let Some((doc, weight)) = self.best_match(&joined) {
+            let held = self.held(&joined);
+            if let Some((doc, weight)) = self.best_match(&joined, &held) {
                 scan.add(Occurrence {
                     doc,
                     start,
@@ -273,7 +275,7 @@ impl<'a> Matcher<'a> {
                 });
             }
             if size == 1 {
-                for (p, _) in self.held(&joined) {
+                for &(p, _) in &held {
                     let pattern = &self.patterns[p];
                     if pattern.strength != Strength::Full {
                         scan.support(pattern.doc, p, line_no, pattern.strength);

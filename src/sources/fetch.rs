@@ -87,6 +87,7 @@ pub fn fetch_all(
         .into();
     let started = Instant::now();
     let queue = Queue {
+        hosts: urls.iter().map(|u| host_of(u)).collect(),
         state: Mutex::new(QueueState {
             pending: (0..urls.len()).collect(),
             busy: HashMap::new(),
@@ -98,7 +99,7 @@ pub fn fetch_all(
     std::thread::scope(|scope| {
         for _ in 0..polite.global.max(1).min(urls.len().max(1)) {
             scope.spawn(|| {
-                while let Some(i) = queue.next(urls, polite.per_host) {
+                while let Some(i) = queue.next(polite.per_host) {
                     let result = if started.elapsed() >= polite.budget {
                         Fetched::Skipped
                     } else {
@@ -107,7 +108,7 @@ pub fn fetch_all(
                     if let Ok(mut r) = results.lock() {
                         r[i] = Some(result);
                     }
-                    let done = queue.finish(&urls[i]);
+                    let done = queue.finish(i);
                     progress(done, urls.len());
                 }
             });
@@ -123,6 +124,8 @@ pub fn fetch_all(
 
 /// The URLs still to fetch, and how many requests each host has in flight.
 struct Queue {
+    /// Each URL's host, found once.
+    hosts: Vec<String>,
     state: Mutex<QueueState>,
     ready: Condvar,
 }
@@ -143,7 +146,7 @@ fn host_of(url: &str) -> String {
 impl Queue {
     /// The next URL whose host has room, waiting while every pending one's host is busy; `None`
     /// when nothing is left.
-    fn next(&self, urls: &[String], per_host: usize) -> Option<usize> {
+    fn next(&self, per_host: usize) -> Option<usize> {
         let mut s = self.state.lock().ok()?;
         loop {
             if s.pending.is_empty() {
@@ -152,21 +155,21 @@ impl Queue {
             let pick = s
                 .pending
                 .iter()
-                .position(|&i| s.busy.get(&host_of(&urls[i])).copied().unwrap_or(0) < per_host);
+                .position(|&i| s.busy.get(&self.hosts[i]).copied().unwrap_or(0) < per_host);
             if let Some(at) = pick {
                 let i = s.pending.remove(at)?;
-                *s.busy.entry(host_of(&urls[i])).or_default() += 1;
+                *s.busy.entry(self.hosts[i].clone()).or_default() += 1;
                 return Some(i);
             }
             s = self.ready.wait(s).ok()?;
         }
     }
 
-    fn finish(&self, url: &str) -> usize {
+    fn finish(&self, i: usize) -> usize {
         let Ok(mut s) = self.state.lock() else {
             return 0;
         };
-        if let Some(n) = s.busy.get_mut(&host_of(url)) {
+        if let Some(n) = s.busy.get_mut(&self.hosts[i]) {
             *n = n.saturating_sub(1);
         }
         s.done += 1;

@@ -31,6 +31,18 @@ pub enum Verdict {
     Dead,
 }
 
+impl Verdict {
+    /// As the lock file writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Ok => "ok",
+            Verdict::Moved => "moved",
+            Verdict::QuoteMissing => "quote-missing",
+            Verdict::Dead => "dead",
+        }
+    }
+}
+
 /// One URL's last verification.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Record {

@@ -160,12 +160,9 @@ pub fn run(
     for (url, places, skip) in plan {
         let quotes = quotes_of(&places);
         let old = previous.sources.get(&url);
-        let (record, skipped, changed) = match (skip, fetched.remove(&url)) {
-            (None, Some(Fetched::Skipped)) | (None, None) => {
-                (old.cloned(), Some("time budget spent"), false)
-            }
-            (None, Some(f)) => {
-                let record = judge(f, &quotes, today);
+        let judged = fetched.remove(&url).and_then(|f| judge(f, &quotes, today));
+        let (record, skipped, changed) = match (skip, judged) {
+            (None, Some(record)) => {
                 let changed = match (
                     old.and_then(|o| o.fingerprint.as_ref()),
                     &record.fingerprint,
@@ -175,6 +172,7 @@ pub fn run(
                 };
                 (Some(record), None, changed)
             }
+            (None, None) => (old.cloned(), Some("time budget spent"), false),
             (Some(why), _) => (old.cloned(), Some(why), false),
         };
         summary.sources += 1;
@@ -235,8 +233,8 @@ fn is_recent(
     same_quotes && (0..=days).contains(&age)
 }
 
-/// The verdict on one fetched URL.
-fn judge(fetched: Fetched, quotes: &[String], today: jiff::civil::Date) -> Record {
+/// The verdict on one fetched URL (none for one the time budget left unfetched).
+fn judge(fetched: Fetched, quotes: &[String], today: jiff::civil::Date) -> Option<Record> {
     let verified = today.to_string();
     match fetched {
         Fetched::Page {
@@ -261,7 +259,7 @@ fn judge(fetched: Fetched, quotes: &[String], today: jiff::civil::Date) -> Recor
             } else {
                 Verdict::Ok
             };
-            Record {
+            Some(Record {
                 verdict,
                 verified,
                 status: Some(status),
@@ -272,9 +270,9 @@ fn judge(fetched: Fetched, quotes: &[String], today: jiff::civil::Date) -> Recor
                 }),
                 fingerprint: Some(text::fingerprint(&page)),
                 quotes: found,
-            }
+            })
         }
-        Fetched::Failed { cause, status } => Record {
+        Fetched::Failed { cause, status } => Some(Record {
             verdict: Verdict::Dead,
             verified,
             status,
@@ -283,17 +281,8 @@ fn judge(fetched: Fetched, quotes: &[String], today: jiff::civil::Date) -> Recor
             cause: Some(cause),
             fingerprint: None,
             quotes: quotes.iter().map(|q| (q.clone(), false)).collect(),
-        },
-        Fetched::Skipped => Record {
-            verdict: Verdict::Dead,
-            verified,
-            status: None,
-            final_url: None,
-            moved_to: None,
-            cause: Some("not fetched".into()),
-            fingerprint: None,
-            quotes: BTreeMap::new(),
-        },
+        }),
+        Fetched::Skipped => None,
     }
 }
 
