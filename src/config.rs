@@ -9,6 +9,7 @@ use serde::Deserialize;
 use serde_saphyr::Spanned;
 
 use crate::diagnostic::{Diagnostic, LineIndex, Problem};
+use crate::labels::{Labels, RawLabels};
 use crate::urls::{check_base_url, check_external_url};
 use crate::yaml::{forbidden_control, range_of, yaml_error};
 
@@ -32,6 +33,8 @@ pub struct Config {
     pub stale_after_days: i64,
     /// The failure classes an entry's `kind` may name, in the site's order.
     pub kinds: Vec<KindDef>,
+    /// The words the pages print that are not content (`labels:`; English by default).
+    pub labels: Labels,
 }
 
 /// One failure class of the site (`kinds:` in site.yaml).
@@ -78,7 +81,7 @@ fn default_kinds() -> Vec<KindDef> {
 
 /// The keys `site.yaml` may hold, in the order of docs/authoring.md's table (a test keeps it in
 /// step with [`RawConfig`]).
-pub const KEYS: [&str; 8] = [
+pub const KEYS: [&str; 9] = [
     "title",
     "description",
     "base_url",
@@ -87,6 +90,7 @@ pub const KEYS: [&str; 8] = [
     "report_url",
     "stale_after_days",
     "kinds",
+    "labels",
 ];
 
 /// `site.yaml` as written, with the positions of the values that are checked after reading.
@@ -107,6 +111,8 @@ struct RawConfig {
     stale_after_days: Option<Spanned<i64>>,
     #[serde(default)]
     kinds: Option<Spanned<Vec<Spanned<KindDef>>>>,
+    #[serde(default)]
+    labels: Option<RawLabels>,
 }
 
 impl RawConfig {
@@ -253,7 +259,14 @@ impl Config {
         crate::yaml::require_not_blank(path, text)?;
         let raw: RawConfig =
             serde_saphyr::from_str(text).map_err(|e| vec![yaml_error(&e, path, text, 0)])?;
-        let problems = raw.problems(path, text);
+        let mut problems = raw.problems(path, text);
+        let labels = match raw.labels {
+            Some(labels) => labels.resolve(path, text).unwrap_or_else(|mut p| {
+                problems.append(&mut p);
+                Labels::default()
+            }),
+            None => Labels::default(),
+        };
         if !problems.is_empty() {
             return Err(problems);
         }
@@ -270,6 +283,7 @@ impl Config {
             kinds: raw.kinds.map_or_else(default_kinds, |k| {
                 k.value.into_iter().map(|k| k.value).collect()
             }),
+            labels,
         })
     }
 }
@@ -372,6 +386,7 @@ mod tests {
             report_url: None,
             stale_after_days: 180,
             kinds: default_kinds(),
+            labels: Labels::default(),
         }
     }
 

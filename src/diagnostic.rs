@@ -271,7 +271,7 @@ impl Problem {
             BrokenAnchor { .. } => "that page has no headings to link to".into(),
             BadFileName { suggestion, .. } => format!("rename it to `{suggestion}`"),
             NotUtf8 { .. } => "save the file as UTF-8".into(),
-            OutsideToolFolder => "move it into `content/<tool>/`".into(),
+            OutsideToolFolder => "move it into `content/<tool>/` (or move every entry directly into `content/`: a site about one product needs no tool folders)".into(),
             MissingSectionFile { tool } => format!("create `content/{tool}/_section.yaml` with at least `title:`"),
             Template { .. } => "fix the template at the position shown".into(),
             Io { .. } => "check that the path exists and is readable".into(),

@@ -11,7 +11,8 @@
 //! ```
 //!
 //! Below every stage: `diagnostic` (what went wrong and where), `yaml` (serde-saphyr errors as
-//! diagnostics), `urls` (the URL scheme and reserved names), `markdown`, `timing`. Above them:
+//! diagnostics), `urls` (the URL scheme and reserved names), `labels` (the pages' own words,
+//! which site.yaml may replace), `markdown`, `timing`. Above them:
 //! this file's commands, `serve` (and its in-memory `rebuild`), and `main.rs`, the command line.
 //!
 //! An entry's body is rendered to HTML when the entry is read (the one parse also gives its
@@ -33,6 +34,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod entry;
 pub mod init;
+pub mod labels;
 pub mod markdown;
 pub mod output;
 pub mod render;
@@ -421,6 +423,16 @@ pub fn searchable(root: &Path, load: &LoadOptions) -> Option<Searchable> {
 pub enum NewError {
     #[error("`{0}` is not a `<tool>/<slug>` entry id with lowercase a-z0-9- names (try `{1}`)")]
     BadId(String, String),
+    #[error(
+        "this site keeps its entries in tool folders: give the id as `<tool>/{0}` (a site's entries are either all in tool folders or all directly in content/)"
+    )]
+    NeedsTool(String),
+    #[error(
+        "this site keeps its entries directly in content/: give the id as `{0}` (a site's entries are either all in tool folders or all directly in content/)"
+    )]
+    NoTools(String),
+    #[error("`/{0}/` is the address of {1}: choose another name")]
+    Reserved(String, &'static str),
     #[error("{0} already exists; errdex new never overwrites a file")]
     Exists(PathBuf),
     #[error(
@@ -440,11 +452,12 @@ pub struct NewEntry {
 }
 
 /// Writes a new entry skeleton at `content/<tool>/<slug>.md`, creating the tool folder and its
-/// `_section.yaml` when missing. Never overwrites.
+/// `_section.yaml` when missing, or at `content/<slug>.md` for an id without a tool, on a site
+/// without tool folders. Never overwrites.
 pub fn new_entry(root: &Path, id: &str, title: Option<&str>) -> Result<NewEntry, NewError> {
     let id = id.trim_end_matches(".md");
     let parts: Vec<&str> = id.split('/').collect();
-    if parts.len() != 2 || !parts.iter().all(|p| urls::is_valid_name(p)) {
+    if !(1..=2).contains(&parts.len()) || !parts.iter().all(|p| urls::is_valid_name(p)) {
         let fixed: Vec<String> = id.split('/').map(markdown::slugify).collect();
         return Err(NewError::BadId(id.to_string(), fixed.join("/")));
     }
@@ -452,14 +465,26 @@ pub fn new_entry(root: &Path, id: &str, title: Option<&str>) -> Result<NewEntry,
         return Err(NewError::NoSite(root.to_path_buf()));
     }
     let project = Project::new(root);
-    let folder = project.content_dir().join(parts[0]);
-    let path = folder.join(format!("{}.md", parts[1]));
+    let has_tools = has_entries_at(&project.content_dir(), 2);
+    let (folder, slug) = match parts[..] {
+        [slug] if has_tools => return Err(NewError::NeedsTool(slug.into())),
+        [slug] => (project.content_dir(), slug),
+        [_, slug] if has_entries_at(&project.content_dir(), 1) => {
+            return Err(NewError::NoTools(slug.into()));
+        }
+        [tool, slug] => (project.content_dir().join(tool), slug),
+        _ => return Err(NewError::BadId(id.to_string(), id.to_string())),
+    };
+    if let Some(what) = urls::reserved_segment(parts[0]) {
+        return Err(NewError::Reserved(parts[0].into(), what));
+    }
+    let path = folder.join(format!("{slug}.md"));
     if path.exists() {
         return Err(NewError::Exists(path));
     }
     std::fs::create_dir_all(&folder).map_err(|e| NewError::Io(folder.clone(), e))?;
     let section_path = folder.join("_section.yaml");
-    let section = if section_path.exists() {
+    let section = if parts.len() == 1 || section_path.exists() {
         None
     } else {
         let text = entry::skeleton::section_text(parts[0]);
@@ -478,6 +503,22 @@ pub fn new_entry(root: &Path, id: &str, title: Option<&str>) -> Result<NewEntry,
             _ => NewError::Io(path.clone(), e),
         })?;
     Ok(NewEntry { path, section })
+}
+
+/// True when `content/` has an entry file `depth` levels down: 1 directly in it, 2 in a tool
+/// folder.
+fn has_entries_at(content: &Path, depth: usize) -> bool {
+    walkdir::WalkDir::new(content)
+        .min_depth(depth)
+        .max_depth(depth)
+        .into_iter()
+        .filter_map(Result::ok)
+        .any(|e| is_entry_file(&e))
+}
+
+fn is_entry_file(e: &walkdir::DirEntry) -> bool {
+    let name = e.file_name().to_string_lossy();
+    e.file_type().is_file() && name.ends_with(".md") && !site::is_hidden(&name)
 }
 
 /// True when any diagnostic is an error, or any at all when `strict`.

@@ -130,10 +130,11 @@ enum Command {
     },
     /// Write a new entry with every field, ready to fill in.
     #[command(
-        after_help = "Examples:\n  errdex new my-tool/disk-full\n  errdex new my-tool/timeout-error --title \"My Tool: request timed out\""
+        after_help = "Examples:\n  errdex new my-tool/disk-full\n  errdex new my-tool/timeout-error --title \"My Tool: request timed out\"\n  errdex new disk-full              (a site whose entries are directly in content/)"
     )]
     New {
-        /// The entry id: `<tool>/<slug>`, lowercase a-z0-9-.
+        /// The entry id: `<tool>/<slug>`, or `<slug>` on a site whose entries are directly in
+        /// `content/`; lowercase a-z0-9-.
         id: String,
         /// The entry's title (otherwise a placeholder).
         #[arg(long)]

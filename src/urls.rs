@@ -53,6 +53,29 @@ const NOT_TOOLS: [&str; 5] = [
     prefix::SEARCH,
 ];
 
+/// An entry's id (and its page's path): `<tool>/<slug>`, or `<slug>` for an entry directly in
+/// `content/` (tool `""`).
+pub fn entry_id(tool: &str, slug: &str) -> String {
+    if tool.is_empty() {
+        slug.to_string()
+    } else {
+        format!("{tool}/{slug}")
+    }
+}
+
+/// What errdex's own pages use `/<name>/` for, when they do: a tool folder or an entry directly
+/// in `content/` cannot have that name.
+pub fn reserved_segment(name: &str) -> Option<&'static str> {
+    Some(match name {
+        prefix::CATEGORY => "the category pages",
+        prefix::CODE => "the code pages",
+        prefix::KIND => "the kind pages",
+        prefix::TAG => "the tag pages",
+        prefix::SEARCH => "the search page and index",
+        _ => return None,
+    })
+}
+
 /// True for a name that may be a tool folder, an entry's file stem or an id part: lowercase
 /// ASCII letters, digits and `-`, not empty.
 pub fn is_valid_name(name: &str) -> bool {
@@ -62,8 +85,9 @@ pub fn is_valid_name(name: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
-/// Resolves an internal link written in an entry to `(entry id, anchor)`. Returns `None` for
-/// external links and links to other site paths (the home page, a tool page).
+/// Resolves an internal link written in an entry to `(entry id, anchor)`: the id the link would
+/// name, which may not exist (`/<tool>/` names a tool page on a site with tool folders). Returns
+/// `None` for external links and links to other site paths (the home page, list pages).
 pub fn resolve_link(from_id: &str, url: &str) -> Option<(String, Option<String>)> {
     let url = url.trim();
     if NOT_TOOLS.iter().any(|p| {
@@ -83,14 +107,19 @@ pub fn resolve_link(from_id: &str, url: &str) -> Option<(String, Option<String>)
     let path = path.split('?').next().unwrap_or(path);
     let id = if let Some(rest) = path.strip_prefix('/') {
         let trimmed = rest.trim_end_matches('/').trim_end_matches("/index.html");
-        if trimmed.matches('/').count() != 1 {
+        // `/<tool>/<slug>/`, or `/<slug>/` on a site without tool folders; `check` knows which
+        // ids exist.
+        if trimmed.is_empty() || trimmed.matches('/').count() > 1 {
             return None;
         }
         trimmed.trim_end_matches(".md").to_string()
     } else if path.ends_with(".md") {
-        // Relative to the entry's own file: `content/<tool>/<slug>.md`.
-        let tool = from_id.split('/').next().unwrap_or_default();
-        let mut parts = vec![tool.to_string()];
+        // Relative to the entry's own file: `content/<tool>/<slug>.md` or `content/<slug>.md`.
+        let mut parts: Vec<String> = from_id
+            .rsplit_once('/')
+            .map(|(tool, _)| tool.to_string())
+            .into_iter()
+            .collect();
         for seg in path.trim_end_matches(".md").split('/') {
             match seg {
                 "." | "" => {}
@@ -301,8 +330,14 @@ mod tests {
         assert_eq!(r("b.md"), Some(("claude-code/b".into(), None)));
         assert_eq!(r("../x/y.md#z"), Some(("x/y".into(), Some("z".into()))));
         assert_eq!(r("https://example.com/a/b/"), None);
-        assert_eq!(r("/claude-code/"), None);
+        // A tool page, or an entry of a site without tool folders: `check` knows which.
+        assert_eq!(r("/claude-code/"), Some(("claude-code".into(), None)));
         assert_eq!(r("/code/401/"), None);
+        assert_eq!(r("/"), None);
+        // From an entry directly in content/.
+        let top = |u| resolve_link("a", u);
+        assert_eq!(top("b.md#c"), Some(("b".into(), Some("c".into()))));
+        assert_eq!(top("/b/"), Some(("b".into(), None)));
     }
 
     #[test]

@@ -346,6 +346,25 @@
   var script = document.currentScript;
   var indexUrl = script && script.getAttribute('data-index');
   var base = (script && script.getAttribute('data-base')) || '/';
+  var showTool = !script || script.getAttribute('data-tool-layer') !== 'false';
+  var labels = readLabels();
+
+  /* The page's words (site.yaml's labels), from the JSON block base.html prints; English when a
+   * template has none. */
+  function readLabels() {
+    var words = {
+      quick_fix: 'Quick fix', not_confident: 'No known error matches this confidently. The closest pages:',
+      no_match: 'No page matches. Try the error code or the most specific words of the message.',
+      no_results: 'No results', result_one: '{count} result', result_other: '{count} results',
+      none_confident: 'none matches confidently', search_unavailable: 'Search is unavailable:'
+    };
+    var block = document.getElementById('errdex-labels');
+    try {
+      var given = block ? JSON.parse(block.textContent) : {};
+      Object.keys(words).forEach(function (k) { if (typeof given[k] === 'string') words[k] = given[k]; });
+    } catch (e) { /* English */ }
+    return words;
+  }
   var cache = new Map();
 
   function fetchJson(url) {
@@ -452,8 +471,6 @@
     return code;
   }
 
-  var NOT_CONFIDENT = 'No known error matches this confidently. The closest pages:';
-
   function renderResults(list, results, query) {
     list.textContent = '';
     if (!query.trim()) { list.hidden = true; return; }
@@ -461,14 +478,14 @@
     if (!results.length) {
       var none = document.createElement('li');
       none.className = 'search-empty';
-      none.textContent = 'No page matches. Try the error code or the most specific words of the message.';
+      none.textContent = labels.no_match;
       list.appendChild(none);
       return;
     }
     if (!results.some(function (r) { return r.confident; })) {
       var notice = document.createElement('li');
       notice.className = 'search-unsure';
-      notice.textContent = NOT_CONFIDENT;
+      notice.textContent = labels.not_confident;
       list.appendChild(notice);
     }
     results.forEach(function (r) {
@@ -480,7 +497,7 @@
       a.textContent = r.title;
       var meta = document.createElement('span');
       meta.className = 'result-meta';
-      meta.textContent = r.tool + (r.code ? ' · ' + r.code : '');
+      meta.textContent = [showTool ? r.tool : '', r.code || ''].filter(Boolean).join(' · ');
       var sig = document.createElement('div');
       sig.className = 'result-signature';
       sig.appendChild(markedSignature(r.signature, r.matched));
@@ -489,7 +506,7 @@
         var fix = document.createElement('p');
         fix.className = 'result-fix';
         var label = document.createElement('strong');
-        label.textContent = 'Quick fix: ';
+        label.textContent = labels.quick_fix + ': ';
         fix.appendChild(label);
         fix.appendChild(document.createTextNode(r.quickFix));
         li.appendChild(fix);
@@ -500,9 +517,9 @@
 
   /* What the live region announces: the count, and whether any result is confident. */
   function statusText(results) {
-    if (!results.length) return 'No results';
-    var n = results.length + (results.length === 1 ? ' result' : ' results');
-    return results.some(function (r) { return r.confident; }) ? n : n + '; none matches confidently';
+    if (!results.length) return labels.no_results;
+    var n = (results.length === 1 ? labels.result_one : labels.result_other).split('{count}').join(String(results.length));
+    return results.some(function (r) { return r.confident; }) ? n : n + '; ' + labels.none_confident;
   }
 
   function debounce(fn, ms) {
@@ -529,7 +546,7 @@
         if (options.status) options.status.textContent = statusText(results);
       }).catch(function (e) {
         list.hidden = false;
-        list.textContent = 'Search is unavailable: ' + e.message;
+        list.textContent = labels.search_unavailable + ' ' + e.message;
       });
     }, 120);
     input.addEventListener('input', run);

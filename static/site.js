@@ -7,6 +7,18 @@
 (function () {
   'use strict';
 
+  // The page's words (site.yaml's labels), from the JSON block base.html prints; English when a
+  // template has none.
+  var L = {
+    copy: 'Copy', copied: 'Copied', copy_by_hand: 'Press Ctrl+C', copy_signature: 'Copy the error signature',
+    copy_code: 'Copy this code', copy_text: 'Copy {text}', dark_mode: 'Dark mode', light_mode: 'Light mode'
+  };
+  try {
+    var block = document.getElementById('errdex-labels');
+    var given = block ? JSON.parse(block.textContent) : {};
+    Object.keys(L).forEach(function (k) { if (typeof given[k] === 'string') L[k] = given[k]; });
+  } catch (e) { /* English */ }
+
   // Copies the text of `target`; `say(button, message)` tells the reader how it went. Where the
   // clipboard cannot be written, the text is selected for Ctrl+C instead.
   function copyText(target, button, say) {
@@ -16,10 +28,10 @@
       var selection = window.getSelection();
       selection.removeAllRanges();
       selection.addRange(range);
-      say(button, 'Press Ctrl+C');
+      say(button, L.copy_by_hand);
     };
     if (navigator.clipboard && navigator.clipboard.writeText) {
-      navigator.clipboard.writeText(target.textContent).then(function () { say(button, 'Copied'); }, failed);
+      navigator.clipboard.writeText(target.textContent).then(function () { say(button, L.copied); }, failed);
     } else {
       failed();
     }
@@ -29,14 +41,14 @@
   function sayInText(button, message) {
     var label = button.textContent;
     button.textContent = message;
-    button.classList.toggle('copied', message === 'Copied');
+    button.classList.toggle('copied', message === L.copied);
     setTimeout(function () { button.textContent = label; button.classList.remove('copied'); }, 1500);
   }
   function sayInName(button, message) {
     var label = button.getAttribute('aria-label');
     button.setAttribute('aria-label', message);
     button.title = message;
-    button.classList.toggle('copied', message === 'Copied');
+    button.classList.toggle('copied', message === L.copied);
     setTimeout(function () {
       button.setAttribute('aria-label', label);
       button.title = label;
@@ -48,7 +60,7 @@
     var button = document.createElement('button');
     button.type = 'button';
     button.className = 'copy';
-    button.textContent = 'Copy';
+    button.textContent = L.copy;
     button.setAttribute('aria-label', label);
     button.addEventListener('click', function () { copyText(target, button, sayInText); });
     target.insertAdjacentElement('afterend', button);
@@ -64,7 +76,7 @@
   function addInlineCopyButton(code) {
     var text = code.textContent;
     if (!text.trim()) return;
-    var label = 'Copy ' + (text.length > 80 ? text.slice(0, 79) + '…' : text);
+    var label = L.copy_text.split('{text}').join(text.length > 80 ? text.slice(0, 79) + '…' : text);
     var button = document.createElement('button');
     button.type = 'button';
     button.className = 'copy-inline';
@@ -105,7 +117,7 @@
     };
     var sync = function () {
       button.setAttribute('aria-pressed', String(dark()));
-      button.textContent = dark() ? 'Light mode' : 'Dark mode';
+      button.textContent = dark() ? L.light_mode : L.dark_mode;
     };
     button.hidden = false;
     sync();
@@ -118,8 +130,8 @@
   }
 
   function init() {
-    document.querySelectorAll('#facts code.signature').forEach(function (c) { addCopyButton(c, 'Copy the error signature'); });
-    document.querySelectorAll('main pre > code').forEach(function (c) { addCopyButton(c.parentElement, 'Copy this code'); });
+    document.querySelectorAll('#facts code.signature').forEach(function (c) { addCopyButton(c, L.copy_signature); });
+    document.querySelectorAll('main pre > code').forEach(function (c) { addCopyButton(c.parentElement, L.copy_code); });
     document.querySelectorAll('main [data-copy-code] code').forEach(function (c) {
       // Code blocks have their own button, and a button cannot sit inside a link.
       if (!c.closest('pre, a, button')) addInlineCopyButton(c);

@@ -37,6 +37,23 @@ fn every_site_yaml_key_is_in_the_authoring_guide() {
     }
 }
 
+#[test]
+fn every_label_is_in_the_authoring_guide() {
+    let guide = repo_file("docs/authoring.md");
+    let table = guide
+        .split("### Labels: the pages' own words")
+        .nth(1)
+        .and_then(|s| s.split("\n## ").next())
+        .expect("a `### Labels` section");
+    for (key, default, _) in errdex::labels::LABELS {
+        assert!(
+            table.contains(&format!("| `{key}` | {default} |")),
+            "docs/authoring.md's labels table has no row for `{key}` with its default"
+        );
+    }
+    assert!(table.contains("| `months` |"));
+}
+
 /// The part of docs/templates.md under `### <heading>`, up to the next heading.
 fn templates_guide_section(guide: &str, heading: &str) -> String {
     guide

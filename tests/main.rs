@@ -10,6 +10,7 @@ mod finding;
 mod fuzz;
 mod hostile;
 mod init;
+mod layout;
 mod limits;
 mod output;
 mod search;

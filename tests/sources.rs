@@ -443,7 +443,7 @@ fn check_warns_at_the_source_and_the_page_says_verified() {
 
     site.build_ok();
     let ok = site.page("tool-a/source-0/index.html");
-    assert_eq!(ok.text(".sources .checked"), "Verified 2026-12-02");
+    assert_eq!(ok.text(".sources .checked"), "Verified 2 December 2026");
     let missing = site.page("tool-a/source-1/index.html");
     assert_eq!(
         missing.count(".sources .checked"),

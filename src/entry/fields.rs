@@ -140,7 +140,7 @@ macro_rules! fields {
             ) -> Option<Entry> {
                 Some(Entry {
                     id: id.to_string(),
-                    tool: id.split('/').next().unwrap_or_default().to_string(),
+                    tool: id.rsplit_once('/').map(|(tool, _)| tool.to_string()).unwrap_or_default(),
                     path: path.to_path_buf(),
                     $($name: entry_value!($mode self.$name),)*
                     body_html: body.html,

@@ -8,6 +8,7 @@ use super::views::*;
 use super::{Page, PageKind};
 use crate::diagnostic::Diagnostic;
 use crate::entry::Entry;
+use crate::labels::{Labels, fill};
 use crate::markdown;
 use crate::urls;
 
@@ -15,16 +16,16 @@ use crate::urls;
 const REPORT_SIGNATURE_CHARS: usize = 1000;
 
 /// The heading of a fixed section of an entry page, by its id (`urls::SECTION_IDS`).
-fn section_title(id: &str) -> &'static str {
+fn section_title<'l>(labels: &'l Labels, id: &str) -> &'l str {
     match id {
-        "causes" => "Common causes",
-        "quick-fixes" => "Quick fixes",
-        "checks" => "Platform/tool-specific checks",
-        "steps" => "Step-by-step troubleshooting",
-        "prevention" => "How to prevent it",
-        "sources" => "Sources checked",
-        "related" => "Related errors",
-        "faq" => "FAQ",
+        "causes" => &labels.causes,
+        "quick-fixes" => &labels.quick_fixes,
+        "checks" => &labels.checks,
+        "steps" => &labels.steps,
+        "prevention" => &labels.prevention,
+        "sources" => &labels.sources,
+        "related" => &labels.related,
+        "faq" => &labels.faq,
         _ => "",
     }
 }
@@ -46,7 +47,7 @@ impl Renderer<'_> {
                 .into_iter()
                 .map(|id| TocItem {
                     id: id.to_string(),
-                    title: section_title(id).to_string(),
+                    title: section_title(self.labels(), id).to_string(),
                 }),
         );
         let category_url = self.url(&format!("category/{}/", category_slug(&e.category)));
@@ -63,7 +64,7 @@ impl Renderer<'_> {
             kind: e.kind.clone(),
             tool: Link {
                 title: self.tool_title(&e.tool),
-                url: self.url(&format!("{}/", e.tool)),
+                url: self.tool_url(&e.tool),
             },
             category: Link {
                 title: e.category.clone(),
@@ -71,7 +72,7 @@ impl Renderer<'_> {
             },
             quick_fix_html: self.inline(&e.quick_fix, &e.id),
             updated: e.updated.to_string(),
-            updated_human: e.updated.strftime("%-d %B %Y").to_string(),
+            updated_human: self.labels().date(e.updated),
             body_html: e.body_html.clone(),
             toc,
             causes: self.inlines(&e.causes, &e.id),
@@ -82,13 +83,21 @@ impl Renderer<'_> {
             sources: e
                 .sources
                 .iter()
-                .map(|s| SourceView {
-                    url: s.url.clone(),
-                    title: s.title.clone(),
-                    note: self.inline(&s.note, &e.id),
-                    checked: s.checked.map(|d| d.to_string()).unwrap_or_default(),
-                    quotes: s.quotes.clone(),
-                    verified: self.verified(&s.url, &s.quotes),
+                .map(|s| {
+                    let verified = self.verified(&s.url, &s.quotes);
+                    SourceView {
+                        verified_human: verified
+                            .parse()
+                            .map(|d| self.labels().date(d))
+                            .unwrap_or_default(),
+                        verified,
+                        url: s.url.clone(),
+                        title: s.title.clone(),
+                        note: self.inline(&s.note, &e.id),
+                        checked: s.checked.map(|d| d.to_string()).unwrap_or_default(),
+                        checked_human: s.checked.map(|d| self.labels().date(d)).unwrap_or_default(),
+                        quotes: s.quotes.clone(),
+                    }
                 })
                 .collect(),
             related,
@@ -162,7 +171,7 @@ impl Renderer<'_> {
             .max()
             .unwrap_or(0);
         let fence = "`".repeat(longest.max(2) + 1);
-        let title = format!("Report: {}", e.title);
+        let title = fill(&self.labels().report_title, &[("title", &e.title)]);
         let body = format!(
             "Page: {}\nURL: {page}\n\nError signature:\n\n{fence}\n{signature}{cut}\n{fence}\n\n\
              What happened? (what you tried, what you saw instead, the tool's version and your \
@@ -175,17 +184,24 @@ impl Renderer<'_> {
     /// Structured data for search engines: the article, its breadcrumb trail, its FAQ.
     fn json_ld(&self, e: &Entry) -> String {
         let url = self.absolute(&self.url(&format!("{}/", e.id)));
-        let crumbs = [
-            (
-                self.tool_title(&e.tool),
-                self.absolute(&self.url(&format!("{}/", e.tool))),
-            ),
-            (
-                e.category.clone(),
-                self.absolute(&self.url(&format!("category/{}/", category_slug(&e.category)))),
-            ),
-            (e.title.clone(), url.clone()),
-        ];
+        // The trail the page shows: its tool only where pages show the tool layer.
+        let tool = (
+            self.tool_title(&e.tool),
+            self.absolute(&self.tool_url(&e.tool)),
+        );
+        let crumbs: Vec<(String, String)> = self
+            .view
+            .tool_layer
+            .then_some(tool)
+            .into_iter()
+            .chain([
+                (
+                    e.category.clone(),
+                    self.absolute(&self.url(&format!("category/{}/", category_slug(&e.category)))),
+                ),
+                (e.title.clone(), url.clone()),
+            ])
+            .collect();
         let mut graph = vec![
             ld::Node::Article(ld::Article {
                 kind: "TechArticle",
@@ -244,7 +260,11 @@ impl Renderer<'_> {
 
     pub(super) fn entry_page(&self, t: &TemplateSet, e: &Entry) -> Result<Page, Diagnostic> {
         let entry = self.entry_view(e);
-        let breadcrumbs = vec![entry.tool.clone(), entry.category.clone()];
+        let breadcrumbs = if self.view.tool_layer {
+            vec![entry.tool.clone(), entry.category.clone()]
+        } else {
+            vec![entry.category.clone()]
+        };
         let mut page = self.meta(
             format!("{} | {}", e.title, self.view.title),
             e.summary.clone(),

@@ -269,7 +269,12 @@ pub fn render_each(
 /// The output paths of the list pages an entry appears on: its tool's, its category's, and its
 /// code's, kind's and tags' pages.
 pub fn list_paths_of(e: &Entry) -> Vec<String> {
-    let mut paths = vec![format!("{}/index.html", e.tool)];
+    // A site without tool folders has no tool page: its entries are listed on the home page.
+    let mut paths = vec![if e.tool.is_empty() {
+        "index.html".to_string()
+    } else {
+        format!("{}/index.html", e.tool)
+    }];
     for taxonomy in Taxonomy::ALL {
         for (slug, _) in taxonomy.terms_of(e) {
             paths.push(format!("{}/{slug}/index.html", taxonomy.prefix()));

@@ -13,6 +13,7 @@ use super::views::*;
 use super::{Assets, Page, PageKind};
 use crate::diagnostic::Diagnostic;
 use crate::entry::Entry;
+use crate::labels::{Labels, fill};
 use crate::markdown;
 use crate::site::Site;
 use crate::urls;
@@ -31,7 +32,7 @@ pub(super) struct Renderer<'a> {
 impl<'a> Renderer<'a> {
     pub(super) fn new(site: &'a Site, assets: &Assets) -> Self {
         let base_path = site.config.base_path();
-        let tools = site
+        let tools: Vec<ToolView> = site
             .tools
             .iter()
             .map(|t| ToolView {
@@ -42,7 +43,8 @@ impl<'a> Renderer<'a> {
                 url: format!("{base_path}{}/", t.slug),
                 count: site.entries.iter().filter(|e| e.tool == t.slug).count(),
             })
-            .filter(|t| t.count > 0)
+            // Entries directly in content/ have the tool "" and no tool page.
+            .filter(|t| t.count > 0 && !t.slug.is_empty())
             .collect();
         let view = SiteView {
             title: site.config.title.clone(),
@@ -53,6 +55,10 @@ impl<'a> Renderer<'a> {
             site_script: asset_url(assets, &base_path, "site.js"),
             theme_script: asset_url(assets, &base_path, "theme.js"),
             feed_url: format!("{base_path}atom.xml"),
+            feed_title: fill(
+                &site.config.labels.feed_title,
+                &[("site", &site.config.title)],
+            ),
             search_index: format!("{base_path}{}", assets.search_index),
             search_url: format!("{base_path}search/"),
             assets: assets
@@ -62,7 +68,11 @@ impl<'a> Renderer<'a> {
                 .collect(),
             base_path,
             language: site.config.language.clone(),
+            tool_layer: tools.len() > 1,
             tools,
+            labels: site.config.labels.clone(),
+            script_labels: super::json_for_script(&site.config.labels.script_json()),
+            paste_example: paste_example(site),
         };
         let position = site
             .entries
@@ -119,6 +129,20 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// The URL of a tool's page; the home page for the tool "" of a site without tool folders.
+    pub(super) fn tool_url(&self, slug: &str) -> String {
+        if slug.is_empty() {
+            self.url("")
+        } else {
+            self.url(&format!("{slug}/"))
+        }
+    }
+
+    /// The site's words (site.yaml's `labels`).
+    pub(super) fn labels(&self) -> &Labels {
+        &self.site.config.labels
+    }
+
     pub(super) fn tool_title(&self, slug: &str) -> String {
         self.tool_titles
             .get(slug)
@@ -136,6 +160,7 @@ impl<'a> Renderer<'a> {
             code: e.code.clone(),
             tool: self.tool_title(&e.tool),
             updated: e.updated.to_string(),
+            updated_human: self.labels().date(e.updated),
         }
     }
 
@@ -281,11 +306,15 @@ impl<'a> Renderer<'a> {
             .map(|(item, list_kind, entries)| {
                 let (title, description, path) = if list_kind == "tool" {
                     let description = if item.description.is_empty() {
-                        format!("Troubleshooting {} errors.", item.title)
+                        fill(&self.labels().tool_description, &[("tool", &item.title)])
                     } else {
                         item.description.clone()
                     };
-                    let title = format!("{} errors | {}", item.title, self.view.title);
+                    let title = format!(
+                        "{} | {}",
+                        fill(&self.labels().tool_page_title, &[("tool", &item.title)]),
+                        self.view.title
+                    );
                     (title, description, format!("{}/", item.slug))
                 } else {
                     (
@@ -335,8 +364,8 @@ impl<'a> Renderer<'a> {
 
     pub(super) fn search_page(&self, t: &TemplateSet) -> Result<Page, Diagnostic> {
         let page = self.meta(
-            format!("Search | {}", self.view.title),
-            "Paste an error message to find the page that fixes it.".into(),
+            format!("{} | {}", self.labels().search, self.view.title),
+            self.labels().search_description.clone(),
             "search/",
             Vec::new(),
         );
@@ -357,8 +386,8 @@ impl<'a> Renderer<'a> {
 
     pub(super) fn not_found_page(&self, t: &TemplateSet) -> Result<Page, Diagnostic> {
         let page = self.meta(
-            format!("Page not found | {}", self.view.title),
-            "This page does not exist.".into(),
+            format!("{} | {}", self.labels().not_found, self.view.title),
+            self.labels().not_found_description.clone(),
             "404.html",
             Vec::new(),
         );
@@ -504,4 +533,18 @@ impl<'a> Renderer<'a> {
             content: txt.into_bytes(),
         })
     }
+}
+
+/// The paste box's example: the first line of the signature of the site's first entry (by id),
+/// its placeholders shown as `…`.
+fn paste_example(site: &Site) -> String {
+    let Some(e) = site.entries.first() else {
+        return String::new();
+    };
+    let line = e.signature.value.lines().next().unwrap_or_default();
+    let line = crate::search::PLACEHOLDER
+        .as_ref()
+        .map_or_else(|| line.into(), |re| re.replace_all(line, "\u{2026}"));
+    let line: String = line.chars().take(80).collect();
+    fill(&site.config.labels.paste_example, &[("signature", &line)])
 }

@@ -3,6 +3,7 @@
 
 use crate::config::Config;
 use crate::entry::Entry;
+use crate::labels::fill;
 use crate::markdown;
 use crate::urls::prefix;
 
@@ -65,23 +66,27 @@ impl Taxonomy {
 
     /// The heading of a term's page.
     pub(super) fn title(self, name: &str, config: &Config) -> String {
+        let l = &config.labels;
         match self {
             Taxonomy::Category => name.to_string(),
-            Taxonomy::Code => format!("Error code {name}"),
+            Taxonomy::Code => fill(&l.code_heading, &[("code", name)]),
             Taxonomy::Kind => kind_title(config, name),
-            Taxonomy::Tag => format!("Tagged \u{201c}{name}\u{201d}"),
+            Taxonomy::Tag => fill(&l.tag_heading, &[("tag", name)]),
         }
     }
 
     pub(super) fn description(self, name: &str, config: &Config) -> String {
+        let l = &config.labels;
         match self {
-            Taxonomy::Category => format!("Troubleshooting entries in {name}."),
-            Taxonomy::Code => format!("Errors that report the code {name}, across tools."),
+            Taxonomy::Category => fill(&l.category_description, &[("category", name)]),
+            Taxonomy::Code => fill(&l.code_description, &[("code", name)]),
             Taxonomy::Kind => config
                 .kind(name)
                 .and_then(|k| k.description.clone())
-                .unwrap_or_else(|| format!("{} errors, across tools.", kind_title(config, name))),
-            Taxonomy::Tag => format!("Entries tagged {name}."),
+                .unwrap_or_else(|| {
+                    fill(&l.kind_description, &[("kind", &kind_title(config, name))])
+                }),
+            Taxonomy::Tag => fill(&l.tag_description, &[("tag", name)]),
         }
     }
 }

@@ -24,6 +24,8 @@ pub struct SiteView {
     pub theme_script: String,
     /// The Atom feed's URL: `/atom.xml`.
     pub feed_url: String,
+    /// The feed's title (`labels.feed_title` with the site's title).
+    pub feed_title: String,
     /// The search manifest's URL (`/search/manifest.json`, not fingerprinted), which names the
     /// fingerprinted index; read by the search script.
     pub search_index: String,
@@ -31,7 +33,20 @@ pub struct SiteView {
     pub search_url: String,
     /// Every fingerprinted static file: its name in `static/` → its URL.
     pub assets: BTreeMap<String, String>,
+    /// The tools with entries. Empty when the site has no tool layer (its entries are directly
+    /// in `content/`).
     pub tools: Vec<ToolView>,
+    /// True when pages show the tool layer: navigation, breadcrumb, filters. False for a site
+    /// whose entries are directly in `content/` and for a site with a single tool.
+    pub tool_layer: bool,
+    /// The UI's words (site.yaml's `labels`; English by default).
+    pub labels: crate::labels::Labels,
+    /// The labels the page scripts print, as JSON ready for a `<script type="application/json">`
+    /// (print with `| safe`).
+    pub script_labels: String,
+    /// An example for the paste box: `labels.paste_example` with the first line of an entry's
+    /// signature (placeholders shown as `…`), or empty for a site without entries.
+    pub paste_example: String,
 }
 
 /// A link with its text.
@@ -80,7 +95,10 @@ pub struct EntrySummary {
     pub signature_html: String,
     pub code: Option<String>,
     pub tool: String,
+    /// `YYYY-MM-DD`
     pub updated: String,
+    /// The date as the site writes it.
+    pub updated_human: String,
 }
 
 /// A source with its evidence note.
@@ -92,11 +110,15 @@ pub struct SourceView {
     pub note: String,
     /// `YYYY-MM-DD`, or empty.
     pub checked: String,
+    /// `checked` as the site writes dates (`labels.date`), or empty.
+    pub checked_human: String,
     /// Verbatim passages of the source (plain text).
     pub quotes: Vec<String>,
     /// `YYYY-MM-DD` when `errdex sources` last found the page answering and holding every
     /// quote (from `sources.lock`), or empty.
     pub verified: String,
+    /// `verified` as the site writes dates, or empty.
+    pub verified_human: String,
 }
 
 /// A question and its answer (HTML).
@@ -136,7 +158,7 @@ pub struct EntryView {
     pub quick_fix_html: String,
     /// `YYYY-MM-DD`
     pub updated: String,
-    /// `20 November 2026`
+    /// `20 November 2026`: the date as the site writes it (`labels.date` and `labels.months`).
     pub updated_human: String,
     pub body_html: String,
     /// The body's `##` headings and the fixed sections, in page order.

@@ -269,7 +269,7 @@ impl Rebuild {
             let id = self.files.get(path)?.clone();
             let at = site.entries.binary_search_by(|e| e.id.cmp(&id)).ok()?;
             let old = site.entries[at].clone();
-            let (_, slug) = id.split_once('/')?;
+            let slug = id.rsplit('/').next()?;
             let stamp = Stamp::of(path)?;
             let parsed = parser.parse(path, &old.tool, slug);
             let entry = parsed.entry.clone()?;

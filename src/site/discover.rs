@@ -1,6 +1,11 @@
 //! `content/` → the files a site is made of: each tool folder's `_section.yaml` and its entry
 //! files, sorted by name, with the problems of names and places (a bad file name, an entry
 //! outside a tool folder, a tool folder without `_section.yaml`).
+//!
+//! A site has one of two layouts. Entries in tool folders (`content/<tool>/<slug>.md`), or, for
+//! a site about one product, entries directly in `content/` (`content/<slug>.md`, with an
+//! optional `content/_section.yaml` for their defaults): their tool is the empty name, their id
+//! and URL are the slug alone, and the pages show no tool layer. Both at once is refused.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -16,7 +21,7 @@ pub struct SectionFile {
     pub path: PathBuf,
 }
 
-/// An entry file: `content/<tool>/<slug>.md`.
+/// An entry file: `content/<tool>/<slug>.md`, or `content/<slug>.md` (tool `""`).
 pub struct EntryFile {
     pub tool: String,
     pub slug: String,
@@ -24,9 +29,9 @@ pub struct EntryFile {
 }
 
 impl EntryFile {
-    /// The entry's id, `<tool>/<slug>`.
+    /// The entry's id, `<tool>/<slug>`, or `<slug>` directly in `content/`.
     pub fn id(&self) -> String {
-        format!("{}/{}", self.tool, self.slug)
+        crate::urls::entry_id(&self.tool, &self.slug)
     }
 }
 
@@ -92,6 +97,22 @@ pub fn discover(project: &Project) -> Files {
             None,
         ));
     }
+    // Entries directly in content/ are the site's entries only when no tool folder has any.
+    let (top, in_folders): (Vec<EntryFile>, Vec<EntryFile>) =
+        files.entries.drain(..).partition(|f| f.tool.is_empty());
+    if in_folders.is_empty() {
+        files.entries = top;
+    } else {
+        files.entries = in_folders;
+        for f in top {
+            files.problems.push(Diagnostic::new(
+                Problem::OutsideToolFolder,
+                project.relative(&f.path),
+                None,
+            ));
+        }
+        files.sections.retain(|s| !s.tool.is_empty());
+    }
     for (tool, has_section) in tool_dirs {
         let has_entries = files.entries.iter().any(|f| f.tool == tool);
         if !has_section && has_entries {
@@ -125,7 +146,9 @@ impl Files {
         let name = item.file_name().to_string_lossy().into_owned();
         if item.file_type().is_dir() {
             if item.depth() == 1 {
-                check_name(project, item.path(), &name, &mut self.problems);
+                if check_name(project, item.path(), &name, &mut self.problems) {
+                    not_reserved(project, item.path(), &name, &mut self.problems);
+                }
                 tool_dirs.entry(name).or_insert(false);
             }
             return;
@@ -150,10 +173,17 @@ impl Files {
             });
             return;
         }
+        if parts.len() == 1 && name == "_section.yaml" {
+            self.sections.push(SectionFile {
+                tool: String::new(),
+                path: item.path().to_path_buf(),
+            });
+            return;
+        }
         let Some(stem) = name.strip_suffix(".md") else {
             return;
         };
-        if parts.len() != 2 {
+        if parts.len() > 2 {
             self.problems.push(Diagnostic::new(
                 Problem::OutsideToolFolder,
                 project.relative(item.path()),
@@ -161,14 +191,40 @@ impl Files {
             ));
             return;
         }
-        if check_name(project, item.path(), stem, &mut self.problems) && is_valid_name(&parts[0]) {
+        let tool = if parts.len() == 2 { &parts[0] } else { "" };
+        if check_name(project, item.path(), stem, &mut self.problems)
+            && (tool.is_empty() || is_valid_name(tool))
+            && (!tool.is_empty() || not_reserved(project, item.path(), stem, &mut self.problems))
+        {
             self.entries.push(EntryFile {
-                tool: parts[0].clone(),
+                tool: tool.to_string(),
                 slug: stem.to_string(),
                 path: item.path().to_path_buf(),
             });
         }
     }
+}
+
+/// True unless `name`, the first segment of pages' URLs (a tool folder, or an entry directly in
+/// `content/`), is one errdex's own pages use (`search`, `category`, ...); reports it if so.
+fn not_reserved(
+    project: &Project,
+    path: &Path,
+    name: &str,
+    problems: &mut Vec<Diagnostic>,
+) -> bool {
+    let Some(what) = crate::urls::reserved_segment(name) else {
+        return true;
+    };
+    problems.push(Diagnostic::new(
+        Problem::UrlCollision {
+            url: format!("/{name}/"),
+            other: what.into(),
+        },
+        project.relative(path),
+        None,
+    ));
+    false
 }
 
 /// Editor backups and hidden files are not content.

@@ -123,7 +123,7 @@ impl<'a> Parser<'a> {
         };
         entry::parse(
             &self.project.relative(path),
-            &format!("{tool}/{slug}"),
+            &crate::urls::entry_id(tool, slug),
             &text,
             &cx,
         )

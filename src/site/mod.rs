@@ -85,7 +85,7 @@ fn page_urls(tools: &[Tool], entries: &[Arc<Entry>]) -> HashMap<String, String> 
     let mut urls: HashMap<String, String> = HashMap::new();
     urls.insert("/".into(), "the home page".into());
     urls.insert(format!("/{}/", prefix::SEARCH), "the search page".into());
-    for t in tools {
+    for t in tools.iter().filter(|t| !t.slug.is_empty()) {
         urls.insert(format!("/{}/", t.slug), "a tool page".into());
     }
     for e in entries {
@@ -240,10 +240,16 @@ impl Site {
     fn add_tools_without_section(&mut self) {
         for e in &self.entries {
             if !self.tools.iter().any(|t| t.slug == e.tool) {
+                // Entries directly in content/ without a `_section.yaml`: the site is the product.
+                let title = if e.tool.is_empty() {
+                    self.config.title.clone()
+                } else {
+                    e.tool.clone()
+                };
                 self.tools.push(Tool {
                     slug: e.tool.clone(),
                     meta: SectionMeta {
-                        title: e.tool.clone(),
+                        title,
                         description: String::new(),
                         homepage: None,
                     },
