@@ -5,6 +5,7 @@ mod harness;
 
 mod build;
 mod check;
+mod distribution;
 mod docs;
 mod finding;
 mod fuzz;
