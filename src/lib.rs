@@ -136,7 +136,7 @@ fn check_with(
 /// The search index files for a site.
 pub fn search_files(site: &Site) -> Vec<Page> {
     let index = search::Index::build(&site.entries, &site.tool_titles(), &site.config.base_path());
-    search::index_files(&index)
+    search::index_files(&index, search::Form::Json)
         .into_iter()
         .map(|f| Page {
             path: f.path,
