@@ -12,6 +12,7 @@ mod hostile;
 mod init;
 mod limits;
 mod output;
+mod relative;
 mod search;
 mod serve;
 mod sources;
