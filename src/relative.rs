@@ -260,6 +260,15 @@ mod tests {
     }
 
     #[test]
+    fn a_rewritten_value_is_escaped_again() {
+        let html = "<a href=\"/errors/x/?q=&quot;&gt;&lt;script&gt;&amp;\">x</a>";
+        assert_eq!(
+            rewritten("index.html", html),
+            "<a href=\"x/index.html?q=&quot;&gt;&lt;script&gt;&amp;\">x</a>"
+        );
+    }
+
+    #[test]
     fn a_refresh_keeps_its_form() {
         let f = |u: &str| Some(format!("<{u}>"));
         assert_eq!(refresh("0; url=/a/", f).as_deref(), Some("0; url=</a/>"));

@@ -20,7 +20,8 @@ fn site() -> SiteTest {
         .replace(
             "A minimal error.",
             "A minimal error; see [the full entry](/tool-a/full-entry/#causes), \
-             [its tool](/tool-a), [401](/code/401/) and \
+             [its tool](/tool-a), [401](/code/401/), \
+             [a hostile query](/tool-a/full-entry/?q=\"><script>alert(1)</script>) and \
              ![a diagram](/diagram.svg).",
         );
     site.write("content/tool-a/minimal-entry.md", &text);
@@ -155,6 +156,12 @@ fn every_link_and_file_of_every_page_is_relative_and_leads_to_a_file() {
     ] {
         assert!(body.contains(&want.to_string()), "{want} not in {body:?}");
     }
+    // A hostile query stays data, not markup.
+    let query = "../../tool-a/full-entry/index.html?q=%22%3E%3Cscript%3Ealert(1)%3C/script%3E";
+    assert!(body.contains(&query.to_string()), "{body:?}");
+    assert_eq!(entry.count("script:not([src]):not([type])"), 0);
+    let html = site.read("public/tool-a/minimal-entry/index.html");
+    assert!(!html.contains("<script>alert"), "{html}");
     let css = entry.attr("link[rel=stylesheet]", "href");
     assert!(css[0].starts_with("../../style."), "{css:?}");
     let (entry, canonical) = (
