@@ -5,10 +5,13 @@
 //! ```text
 //! site.yaml ──config──► Config
 //! content/*.md ──site::discover──► files ──entry (markdown)──► Entry ──site──► Site
-//!     ──render (Tera, markdown)──► Vec<Page> ──output──► public/
+//!     ──render (Tera, markdown)──► Vec<Page> ──(relative)──► ──output──► public/
 //!        │
 //!        └── every stage adds Diagnostics (diagnostic) instead of stopping
 //! ```
+//!
+//! `relative` runs only for `build --relative-urls`: it rewrites each HTML page's URLs relative
+//! to the page, for a site opened from disk; the search index is then written as scripts.
 //!
 //! Below every stage: `diagnostic` (what went wrong and where), `yaml` (serde-saphyr errors as
 //! diagnostics), `urls` (the URL scheme and reserved names), `labels` (the pages' own words,
@@ -37,6 +40,7 @@ pub mod init;
 pub mod labels;
 pub mod markdown;
 pub mod output;
+pub mod relative;
 pub mod render;
 pub mod search;
 pub mod serve;
@@ -60,6 +64,9 @@ pub struct BuildOptions {
     pub root: PathBuf,
     pub output: PathBuf,
     pub load: LoadOptions,
+    /// Every page's links and files relative to the page, and the search index as scripts:
+    /// a site to open from disk (`build --relative-urls`, [`relative`]).
+    pub relative_urls: bool,
 }
 
 /// The result of `check` or `build`: every diagnostic, sorted, and what was produced.
@@ -116,7 +123,7 @@ fn check_with(
                 pages.len()
             })
         } else {
-            render_each(project, site, &|_| {})
+            render_each(project, site, false, &|_| {})
         };
         match rendered {
             Ok(n) => files = n,
@@ -134,10 +141,16 @@ fn check_with(
     (outcome, site)
 }
 
-/// The search index files for a site.
-pub fn search_files(site: &Site) -> Vec<Page> {
-    let index = search::Index::build(&site.entries, &site.tool_titles(), &site.config.base_path());
-    search::index_files(&index)
+/// The search index files for a site: JSON with root-relative page URLs, or, for a relative
+/// build, scripts whose page URLs are relative to the output's root (`tool/x/`).
+pub fn search_files(site: &Site, relative: bool) -> Vec<Page> {
+    let (form, base_path) = if relative {
+        (search::Form::Script, String::new())
+    } else {
+        (search::Form::Json, site.config.base_path())
+    };
+    let index = search::Index::build(&site.entries, &site.tool_titles(), &base_path);
+    search::index_files(&index, form)
         .into_iter()
         .map(|f| Page {
             path: f.path,
@@ -147,16 +160,18 @@ pub fn search_files(site: &Site) -> Vec<Page> {
 }
 
 fn render_all(project: &Project, site: &Site) -> Result<Vec<Page>, Vec<Diagnostic>> {
-    render::collect(|emit| render_each(project, site, emit))
+    render::collect(|emit| render_each(project, site, false, emit))
 }
 
-/// Every file of the site (static files, search index, pages), each handed to `emit` when ready.
-/// Every path is checked to stay inside the output folder before it is handed on, and the
-/// whole set to be writable as one folder tree (no path twice, no file where another path
-/// needs a folder), so that `check` fails exactly where `build` could not write.
+/// Every file of the site (static files, search index, pages), each handed to `emit` when ready;
+/// with `relative`, as [`relative`] rewrites them. Every path is checked to stay inside the
+/// output folder before it is handed on, and the whole set to be writable as one folder tree
+/// (no path twice, no file where another path needs a folder), so that `check` fails exactly
+/// where `build` could not write.
 fn render_each(
     project: &Project,
     site: &Site,
+    relative: bool,
     emit: &(dyn Fn(Page) + Sync),
 ) -> Result<usize, Vec<Diagnostic>> {
     let paths = std::sync::Mutex::new(Vec::new());
@@ -182,7 +197,7 @@ fn render_each(
     if !outside.is_empty() {
         return Err(outside);
     }
-    let count = render_unchecked(project, site, &guarded)?;
+    let count = render_unchecked(project, site, relative, &guarded)?;
     let problems = layout_problems(site, paths.into_inner().unwrap_or_default());
     if problems.is_empty() {
         Ok(count)
@@ -253,31 +268,67 @@ fn alias_pages(site: &Site) -> std::collections::HashMap<String, (&Path, &entry:
 fn render_unchecked(
     project: &Project,
     site: &Site,
+    relative: bool,
     emit: &(dyn Fn(Page) + Sync),
 ) -> Result<usize, Vec<Diagnostic>> {
     let (statics, mut assets) = render::static_files(&project.static_dir())?;
+    let rewriter = if relative {
+        let files = statics.iter().map(|p| p.path.clone());
+        let urls = urls::RelativeUrls::new(&site.config.base_url, files);
+        Some(relative::Rewriter::new(urls).map_err(|e| vec![rewrite_error(e)])?)
+    } else {
+        None
+    };
+    let failures = std::sync::Mutex::new(Vec::new());
+    let emit = |page: Page| match &rewriter {
+        None => emit(page),
+        Some(r) => match r.page(page) {
+            Ok(page) => emit(page),
+            Err(e) => {
+                if let Ok(mut failures) = failures.lock() {
+                    failures.push(rewrite_error(e));
+                }
+            }
+        },
+    };
     let count = statics.len();
-    statics.into_iter().for_each(emit);
+    statics.into_iter().for_each(&emit);
     // Pages link to the index's unfingerprinted manifest, so the index and the pages are
     // independent: they are made side by side, and either keeps both cores busy while the
     // other waits.
-    assets.search_index = search::MANIFEST.into();
+    assets.search_index = if relative {
+        search::Form::Script.manifest().into()
+    } else {
+        search::MANIFEST.into()
+    };
     let started = std::time::Instant::now();
     let (index, pages) = rayon::join(
         || {
-            let index = search_files(site);
+            let index = search_files(site, relative);
             let n = index.len();
-            index.into_iter().for_each(emit);
+            index.into_iter().for_each(&emit);
             timing("search index", started);
             n
         },
         || {
-            let n = render::render_each(site, &project.templates_dir(), &assets, emit);
+            let n = render::render_each(site, &project.templates_dir(), &assets, &emit);
             timing("render (and write, for build)", started);
             n
         },
     );
-    Ok(count + index + pages?)
+    let count = count + index + pages?;
+    let failures = failures.into_inner().unwrap_or_default();
+    if failures.is_empty() {
+        Ok(count)
+    } else {
+        Err(failures)
+    }
+}
+
+/// A page whose links could not be rewritten (its HTML is beyond the rewriter), reported as a
+/// problem of the templates that made it.
+fn rewrite_error(detail: String) -> Diagnostic {
+    Diagnostic::new(diagnostic::Problem::Template { detail }, "templates", None)
 }
 
 /// Why a build did not write anything.
@@ -311,7 +362,7 @@ pub fn build(options: &BuildOptions) -> Result<Outcome, BuildError> {
                     slot.get_or_insert(e);
                 }
             };
-            match render_each(&project, site, &emit) {
+            match render_each(&project, site, options.relative_urls, &emit) {
                 Ok(n) => {
                     if let Some(e) = failed.into_inner().ok().flatten() {
                         return Err(e.into());
@@ -322,7 +373,7 @@ pub fn build(options: &BuildOptions) -> Result<Outcome, BuildError> {
                 // The staging folder goes when dropped; the output stays as it was.
                 Err(d) => diagnostics.extend(d),
             }
-        } else if let Err(d) = render_each(&project, site, &|_| {}) {
+        } else if let Err(d) = render_each(&project, site, options.relative_urls, &|_| {}) {
             // As `check` does, report template errors too.
             diagnostics.extend(d);
         }

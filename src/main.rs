@@ -88,7 +88,7 @@ fn ui() -> Ui {
 enum Command {
     /// Check every entry and build the site into the output folder.
     #[command(
-        after_help = "Examples:\n  errdex build\n  errdex build --root docs/errors --output dist\n  errdex build --drafts --base-url http://localhost:8000/"
+        after_help = "Examples:\n  errdex build\n  errdex build --root docs/errors --output dist\n  errdex build --drafts --base-url http://localhost:8000/\n  errdex build --relative-urls --output offline   # then open offline/index.html, or zip it"
     )]
     Build {
         #[command(flatten)]
@@ -100,6 +100,11 @@ enum Command {
         /// Diagnostics format.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+        /// Write every link relative to its page (folders as their index.html) and the search
+        /// index as scripts, so that the site works opened from disk or a zip, with no server.
+        /// Canonical, feed and sitemap URLs stay absolute from base_url.
+        #[arg(long)]
+        relative_urls: bool,
     },
     /// Check every entry and template, report every problem, write nothing.
     #[command(
@@ -353,7 +358,8 @@ fn main() -> ExitCode {
             site,
             output,
             format,
-        } => build(&site, output, format),
+            relative_urls,
+        } => build(&site, output, format, relative_urls),
         Command::Check {
             site,
             format,
@@ -534,12 +540,13 @@ fn sources(
     exit_code(!summary.passed())
 }
 
-fn build(site: &SiteArgs, output: PathBuf, format: Format) -> ExitCode {
+fn build(site: &SiteArgs, output: PathBuf, format: Format, relative_urls: bool) -> ExitCode {
     let started = Instant::now();
     let options = BuildOptions {
         root: site.root.clone(),
         output: output.clone(),
         load: site.load_options(),
+        relative_urls,
     };
     match errdex::build(&options) {
         Err(e) => {

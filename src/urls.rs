@@ -109,7 +109,9 @@ pub fn resolve_link(from_id: &str, url: &str) -> Option<(String, Option<String>)
         let trimmed = rest.trim_end_matches('/').trim_end_matches("/index.html");
         // `/<tool>/<slug>/`, or `/<slug>/` on a site without tool folders; `check` knows which
         // ids exist.
-        if trimmed.is_empty() || trimmed.matches('/').count() > 1 {
+        let segments = trimmed.matches('/').count() + 1;
+        // One segment is an entry only if it could be a slug: `/diagram.svg` is a file.
+        if segments > 2 || (segments == 1 && !is_valid_name(trimmed.trim_end_matches(".md"))) {
             return None;
         }
         trimmed.trim_end_matches(".md").to_string()
@@ -315,6 +317,132 @@ pub fn normalize_site_path(path: &str) -> String {
     }
 }
 
+/// How the pages of a site built with `--relative-urls` write the URLs of their links and files:
+/// relative to the page, every folder as its `index.html`, so that the site works opened from
+/// disk (`file://`, where no server maps `/` to the site's folder or a folder to its index).
+pub struct RelativeUrls {
+    /// What the site's own URLs start with: `/` or `/errors/` (`Config::base_path`).
+    base_path: String,
+    /// `https://example.org`: put before a root-relative URL outside the base path, which
+    /// leads out of the site.
+    origin: String,
+    /// The output's files whose last segment has no `.` (a site's own static files, such as
+    /// `CNAME`): every other such path is a folder.
+    files: std::collections::HashSet<String>,
+}
+
+impl RelativeUrls {
+    /// `base_url` is the site's (checked by [`check_base_url`]); `files` the output paths of its
+    /// static files.
+    pub fn new(base_url: &str, files: impl IntoIterator<Item = String>) -> RelativeUrls {
+        let (scheme, rest) = base_url.split_once("://").unwrap_or(("https", base_url));
+        let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+        let path = path.trim_matches('/');
+        RelativeUrls {
+            base_path: if path.is_empty() {
+                "/".into()
+            } else {
+                format!("/{path}/")
+            },
+            origin: format!("{scheme}://{host}"),
+            files: files
+                .into_iter()
+                .filter(|f| !last_segment(f).contains('.'))
+                .collect(),
+        }
+    }
+
+    /// The way from the page at output path `page` (`tool/x/index.html`) up to the output's
+    /// root: `../../`, or `./` for a page at the root.
+    pub fn root_of(page: &str) -> String {
+        match page.matches('/').count() {
+            0 => "./".into(),
+            n => "../".repeat(n),
+        }
+    }
+
+    /// `url`, as a page of the site has it, written for the page at output path `page`; `None`
+    /// when it stays as it is. The site's own root-relative URLs become relative (`/tool/y/#faq`
+    /// → `../../tool/y/index.html#faq` from `tool/x/index.html`); other root-relative ones,
+    /// which leave the site, absolute from the base URL's origin; a relative URL to a folder gets
+    /// its `index.html`. Absolute URLs, fragments and queries of the page stay.
+    pub fn url(&self, page: &str, url: &str) -> Option<String> {
+        // Browsers ignore the spaces around a URL in an attribute.
+        let url = url.trim_matches(|c: char| c.is_ascii_whitespace());
+        if url.is_empty() || url.starts_with(['#', '?']) || url.starts_with("//") || has_scheme(url)
+        {
+            return None;
+        }
+        let (path, rest) = url.split_at(url.find(['?', '#']).unwrap_or(url.len()));
+        if !path.starts_with('/') {
+            return match last_segment(path) {
+                "" => Some(format!("{path}index.html{rest}")),
+                "." | ".." => Some(format!("{path}/index.html{rest}")),
+                _ => None,
+            };
+        }
+        let path = remove_dot_segments(path);
+        let site = if path == self.base_path.trim_end_matches('/') {
+            ""
+        } else if let Some(site) = path.strip_prefix(&self.base_path) {
+            site.trim_start_matches('/')
+        } else {
+            return Some(format!("{}{path}{rest}", self.origin));
+        };
+        let file = if site.is_empty() || site.ends_with('/') {
+            format!("{site}index.html")
+        } else if last_segment(site).contains('.') || self.files.contains(site) {
+            site.to_string()
+        } else {
+            format!("{site}/index.html")
+        };
+        let mut up = Self::root_of(page);
+        // `./` only where it is needed: before a first segment that would read as a scheme.
+        if up == "./" && !file.split('/').next().is_some_and(|s| s.contains(':')) {
+            up.clear();
+        }
+        Some(format!("{up}{file}{rest}"))
+    }
+}
+
+/// `mailto:`, `https:`, `javascript:`: a URL that names its scheme is never the site's.
+fn has_scheme(url: &str) -> bool {
+    let end = url.find([':', '/', '?', '#']);
+    end.is_some_and(|i| {
+        url.as_bytes()[i] == b':'
+            && url[..i].starts_with(|c: char| c.is_ascii_alphabetic())
+            && url[..i]
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    })
+}
+
+fn last_segment(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// An absolute path with its `.` and `..` segments resolved as a browser does (`/a/../b/` →
+/// `/b/`; `..` at the root stays at the root).
+fn remove_dot_segments(path: &str) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    let segments: Vec<&str> = path.split('/').skip(1).collect();
+    for (i, seg) in segments.iter().enumerate() {
+        let last = i + 1 == segments.len();
+        match *seg {
+            "." | ".." => {
+                if *seg == ".." {
+                    out.pop();
+                }
+                if last {
+                    out.push("");
+                }
+            }
+            s => out.push(s),
+        }
+    }
+    format!("/{}", out.join("/"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -338,6 +466,7 @@ mod tests {
         let top = |u| resolve_link("a", u);
         assert_eq!(top("b.md#c"), Some(("b".into(), Some("c".into()))));
         assert_eq!(top("/b/"), Some(("b".into(), None)));
+        assert_eq!(top("/diagram.svg"), None);
     }
 
     #[test]
@@ -423,5 +552,79 @@ mod tests {
         assert!(!is_valid_name(""));
         assert!(!is_valid_name("Bad Name"));
         assert!(!is_valid_name("über"));
+    }
+
+    #[test]
+    fn relative_urls_lead_from_the_page_to_the_file() {
+        let r = RelativeUrls::new("https://h.example/errors/", ["CNAME".to_string()]);
+        let from = |page, url| r.url(page, url);
+        let entry = "tool/x/index.html";
+        assert_eq!(from(entry, "/errors/").as_deref(), Some("../../index.html"));
+        assert_eq!(from(entry, "/errors").as_deref(), Some("../../index.html"));
+        assert_eq!(
+            from(entry, "/errors/tool/y/#faq").as_deref(),
+            Some("../../tool/y/index.html#faq")
+        );
+        assert_eq!(
+            from(entry, "/errors/search/?q=a&b=c").as_deref(),
+            Some("../../search/index.html?q=a&b=c")
+        );
+        assert_eq!(
+            from(entry, "/errors/style.0a1b2c3d.css").as_deref(),
+            Some("../../style.0a1b2c3d.css")
+        );
+        // A folder written without its slash; a static file without a dot is a file.
+        assert_eq!(
+            from(entry, "/errors/tool/y").as_deref(),
+            Some("../../tool/y/index.html")
+        );
+        assert_eq!(from(entry, "/errors/CNAME").as_deref(), Some("../../CNAME"));
+        // From the root, no `./` unless a segment would read as a scheme.
+        assert_eq!(
+            from("index.html", "/errors/tool/").as_deref(),
+            Some("tool/index.html")
+        );
+        assert_eq!(from("404.html", "/errors/").as_deref(), Some("index.html"));
+        assert_eq!(
+            from("index.html", "/errors/a:b/").as_deref(),
+            Some("./a:b/index.html")
+        );
+        // Out of the base path: absolute, as a server would have it.
+        assert_eq!(
+            from(entry, "/other/").as_deref(),
+            Some("https://h.example/other/")
+        );
+        assert_eq!(
+            from(entry, "/errors/../x/").as_deref(),
+            Some("https://h.example/x/")
+        );
+        assert_eq!(
+            from(entry, "/errorsx/").as_deref(),
+            Some("https://h.example/errorsx/")
+        );
+        // Relative folders get their index; the rest stays.
+        assert_eq!(from(entry, "../y/").as_deref(), Some("../y/index.html"));
+        assert_eq!(from(entry, "..#top").as_deref(), Some("../index.html#top"));
+        for same in [
+            "",
+            "#main",
+            "?q=1",
+            "y.png",
+            "https://h.example/errors/",
+            "//cdn.example/x.js",
+            "mailto:a@h.example",
+            "data:text/plain,x",
+        ] {
+            assert_eq!(from(entry, same), None, "{same:?}");
+        }
+        let root = RelativeUrls::new("https://h.example", []);
+        assert_eq!(root.url(entry, "/").as_deref(), Some("../../index.html"));
+        assert_eq!(root.url(entry, "//x/"), None);
+        assert_eq!(
+            root.url(entry, "/a/./b/../").as_deref(),
+            Some("../../a/index.html")
+        );
+        assert_eq!(RelativeUrls::root_of("index.html"), "./");
+        assert_eq!(RelativeUrls::root_of("a/b/index.html"), "../../");
     }
 }

@@ -4,7 +4,11 @@
  *
  * Progressive enhancement: without this script the header box and the home page's paste box are
  * ordinary forms that open /search/?q=..., which then says that search needs JavaScript and keeps
- * the tool and category lists. */
+ * the tool and category lists.
+ *
+ * In a site built with --relative-urls (its script tag has data-relative-urls), opened from disk
+ * where browsers refuse fetch(), the index files are scripts that hand their data to
+ * errdexSearchData(path, data), and the result links lead from this page to each index.html. */
 (function (root) {
   'use strict';
 
@@ -365,16 +369,46 @@
     } catch (e) { /* English */ }
     return words;
   }
+  var relative = !!script && script.hasAttribute('data-relative-urls');
   var cache = new Map();
 
   function fetchJson(url) {
     if (!cache.has(url)) {
-      cache.set(url, fetch(url).then(function (r) {
+      cache.set(url, relative ? loadScript(url) : fetch(url).then(function (r) {
         if (!r.ok) throw new Error(url + ': ' + r.status);
         return r.json();
       }));
     }
     return cache.get(url);
+  }
+
+  /* A relative build's index file: a script that calls errdexSearchData with its path under the
+   * site (the URL without the way up to the root, ../../) and its data. */
+  var waiting = new Map();
+  function loadScript(url) {
+    var key = url.replace(/^(\.\.?\/)+/, '');
+    return new Promise(function (resolve, reject) {
+      waiting.set(key, resolve);
+      var el = document.createElement('script');
+      el.src = url;
+      el.onload = function () {
+        el.remove();
+        if (waiting.get(key) === resolve) { waiting.delete(key); reject(new Error(url + ': no data')); }
+      };
+      el.onerror = function () { el.remove(); waiting.delete(key); reject(new Error(url + ': not found')); };
+      document.head.appendChild(el);
+    });
+  }
+  if (relative) {
+    root.errdexSearchData = function (key, data) {
+      var resolve = waiting.get(key);
+      if (resolve) { waiting.delete(key); resolve(data); }
+    };
+  }
+  /* A result's page: its root-relative URL, or in a relative build the way from this page to its
+   * index.html (the index holds `tool/slug/`). */
+  function pageUrl(url) {
+    return relative ? base + url.replace(/\/$/, '/index.html') : url;
   }
   function asset(path) { return base + path; }
   var mainIndex = null;
@@ -434,7 +468,7 @@
           var hits = finish(index, first, words, function (d) { return rows.get(d).slice(ROW_PATTERNS); }, limit);
           return hits.map(function (h) {
             var row = rows.get(h.doc);
-            return { id: row[0], title: row[1], url: row[2], tool: row[3], code: row[4], kind: row[5],
+            return { id: row[0], title: row[1], url: pageUrl(row[2]), tool: row[3], code: row[4], kind: row[5],
               quickFix: row[6], signature: row[ROW_PATTERNS], score: h.score, matched: h.matched,
               confident: h.confident };
           });

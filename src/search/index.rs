@@ -460,12 +460,12 @@ pub fn fingerprint(name: &str, ext: &str, content: &[u8]) -> String {
     format!("{name}.{:08x}.{ext}", fnv1a64(content) >> 32)
 }
 
-/// The index as the files `build` writes under `search/`: the manifest, the main index, then
-/// the shards.
-pub fn index_files(index: &Index) -> Vec<IndexFile> {
+/// The index as the files `build` writes under `search/`, in `form`: the manifest, the main
+/// index, then the shards.
+pub fn index_files(index: &Index, form: Form) -> Vec<IndexFile> {
     let mut files = Vec::new();
-    let term_names = term_shards(index, &mut files);
-    let doc_names = doc_shards(index, &mut files);
+    let term_names = term_shards(index, form, &mut files);
+    let doc_names = doc_shards(index, form, &mut files);
     let (kinds, kind_ids) = kind_letters(index);
     let main = MainIndex {
         version: 2,
@@ -502,23 +502,17 @@ pub fn index_files(index: &Index) -> Vec<IndexFile> {
         doc_shard_size: DOCS_PER_SHARD,
     };
     let text = serde_json::to_string(&main).unwrap_or_default();
-    let path = format!("search/{}", fingerprint("index", "json", text.as_bytes()));
+    let index_file = form.file("index", text);
     // Pages point at this small, unfingerprinted manifest (as Pagefind's entry file), so a
     // change to the index does not change every page that has a search box.
-    let manifest = serde_json::json!({ "index": path }).to_string();
-    files.insert(0, IndexFile { path, text });
-    files.insert(
-        0,
-        IndexFile {
-            path: MANIFEST.into(),
-            text: manifest,
-        },
-    );
+    let manifest = serde_json::json!({ "index": index_file.path }).to_string();
+    files.insert(0, index_file);
+    files.insert(0, form.file_at(form.manifest().into(), manifest));
     files
 }
 
 /// The postings, sharded by term hash, as files; returns their paths.
-fn term_shards(index: &Index, files: &mut Vec<IndexFile>) -> Vec<String> {
+fn term_shards(index: &Index, form: Form, files: &mut Vec<IndexFile>) -> Vec<String> {
     let postings: usize = index.terms.values().map(Vec::len).sum();
     let term_shards = postings.div_ceil(POSTINGS_PER_SHARD).max(1);
     let mut shards: Vec<BTreeMap<&str, Vec<u32>>> = vec![BTreeMap::new(); term_shards];
@@ -539,24 +533,26 @@ fn term_shards(index: &Index, files: &mut Vec<IndexFile>) -> Vec<String> {
     shards
         .iter()
         .enumerate()
-        .map(|(i, shard)| push_shard(files, &format!("terms-{i}"), shard))
+        .map(|(i, shard)| push_shard(files, form, &format!("terms-{i}"), shard))
         .collect()
 }
 
 /// Adds one shard as a fingerprinted file under `search/`; returns its path.
-fn push_shard(files: &mut Vec<IndexFile>, name: &str, value: &impl Serialize) -> String {
-    let text = serde_json::to_string(value).unwrap_or_default();
-    let path = format!("search/{}", fingerprint(name, "json", text.as_bytes()));
-    files.push(IndexFile {
-        path: path.clone(),
-        text,
-    });
+fn push_shard(
+    files: &mut Vec<IndexFile>,
+    form: Form,
+    name: &str,
+    value: &impl Serialize,
+) -> String {
+    let file = form.file(name, serde_json::to_string(value).unwrap_or_default());
+    let path = file.path.clone();
+    files.push(file);
     path
 }
 
 /// The documents' display fields, in chunks of [`DOCS_PER_SHARD`], as files; returns their
 /// paths.
-fn doc_shards(index: &Index, files: &mut Vec<IndexFile>) -> Vec<String> {
+fn doc_shards(index: &Index, form: Form, files: &mut Vec<IndexFile>) -> Vec<String> {
     let mut names = Vec::new();
     for (i, chunk) in index.docs.chunks(DOCS_PER_SHARD).enumerate() {
         // A row: id, title, URL, tool, code, kind, the quick fix as plain text, then the
@@ -577,10 +573,88 @@ fn doc_shards(index: &Index, files: &mut Vec<IndexFile>) -> Vec<String> {
                 row
             })
             .collect();
-        names.push(push_shard(files, &format!("docs-{i}"), &rows));
+        names.push(push_shard(files, form, &format!("docs-{i}"), &rows));
     }
     names
 }
 
 /// Where pages find the search index: it names the fingerprinted main index.
 pub const MANIFEST: &str = "search/manifest.json";
+
+/// How the index's files are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    /// JSON, which the search script fetches: for a site on a server.
+    Json,
+    /// Scripts, each `errdexSearchData("<its path>", <the JSON>);`, which the search script
+    /// loads with `<script>` elements: for a site opened from disk, where browsers refuse
+    /// `fetch()` (`build --relative-urls`).
+    Script,
+}
+
+impl Form {
+    /// The manifest's path under the output folder.
+    pub fn manifest(self) -> &'static str {
+        match self {
+            Form::Json => MANIFEST,
+            Form::Script => "search/manifest.js",
+        }
+    }
+
+    /// The file `search/<name>.<fingerprint of the JSON>.<json or js>` holding `json`.
+    fn file(self, name: &str, json: String) -> IndexFile {
+        let ext = match self {
+            Form::Json => "json",
+            Form::Script => "js",
+        };
+        let path = format!("search/{}", fingerprint(name, ext, json.as_bytes()));
+        self.file_at(path, json)
+    }
+
+    /// The file at `path` holding `json`.
+    fn file_at(self, path: String, json: String) -> IndexFile {
+        let text = match self {
+            Form::Json => json,
+            Form::Script => {
+                let key = serde_json::Value::from(path.as_str());
+                format!("errdexSearchData({key},{json});\n")
+            }
+        };
+        IndexFile { path, text }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn script_files_hand_the_json_files_data_to_the_page_under_their_own_path() {
+        let json = index_files(&Index::default(), Form::Json);
+        let script = index_files(&Index::default(), Form::Script);
+        assert_eq!(json[0].path, MANIFEST);
+        assert_eq!(script[0].path, "search/manifest.js");
+        assert_eq!(
+            script[0].text,
+            format!(
+                "errdexSearchData(\"search/manifest.js\",{{\"index\":\"{}\"}});\n",
+                script[1].path
+            )
+        );
+        assert_eq!(json.len(), script.len());
+        for (j, s) in json.iter().zip(&script).skip(1) {
+            // The same data, but for the names of the files it lists; a shard's fingerprint
+            // is its data's.
+            let data = j.text.replace(".json\"", ".js\"");
+            assert_eq!(
+                s.text,
+                format!("errdexSearchData({:?},{data});\n", s.path),
+                "{}",
+                s.path
+            );
+            if j.path.contains("/terms-") {
+                assert_eq!(s.path, j.path.replace(".json", ".js"));
+            }
+        }
+    }
+}

@@ -30,7 +30,7 @@ pub mod log;
 pub mod rank;
 
 pub use index::{
-    DOCS_PER_SHARD, DocMeta, Index, IndexFile, MANIFEST, fingerprint, fnv1a64, index_files,
+    DOCS_PER_SHARD, DocMeta, Form, Index, IndexFile, MANIFEST, fingerprint, fnv1a64, index_files,
     shard_hash,
 };
 pub use log::{LogMatch, MAX_LINE_BYTES, Matcher};

@@ -213,8 +213,8 @@ fn watch(watching: Watching, mut rebuild: Rebuild, shared: &Arc<Shared>) -> Resu
                     std::thread::spawn(move || {
                         // One thread: the other core stays free for the next save.
                         let files = match rayon::ThreadPoolBuilder::new().num_threads(1).build() {
-                            Ok(pool) => pool.install(|| crate::search_files(&site)),
-                            Err(_) => crate::search_files(&site),
+                            Ok(pool) => pool.install(|| crate::search_files(&site, false)),
+                            Err(_) => crate::search_files(&site, false),
                         };
                         let _ = tx.send(Message::Search(generation, files));
                     });

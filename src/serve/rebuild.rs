@@ -432,7 +432,7 @@ impl Rebuild {
     /// Rebuilds the search index after entry-only changes; the pages then equal a full build.
     pub fn refresh_search(&mut self) {
         if let Some(site) = self.stale_search.take() {
-            let files = crate::search_files(&site);
+            let files = crate::search_files(&site, false);
             self.install_search(files);
         }
     }

@@ -4,7 +4,11 @@
 // on the first screen, the folded signature's "Show all"), the copy buttons, header search,
 // and the HTML of every page type with the Nu HTML Checker (vnu.jar, offline).
 //
-// Usage: node tests/browser/check.js <built site folder>   (or env ERRDEX_SITE)
+// Then, when given a second folder built with --relative-urls, that site opened from disk
+// (file://): styled, its links lead to pages, and search finds and opens an entry.
+//
+// Usage: node tests/browser/check.js <built site folder> [<relative build folder>]
+//        (or env ERRDEX_SITE and ERRDEX_OFFLINE_SITE)
 // Env:   ERRDEX_SCREENSHOTS=<dir>  also write entry-page screenshots there
 //        CHROMIUM=<path>           browser binary (default /usr/bin/chromium)
 'use strict';
@@ -16,6 +20,8 @@ const { execFile } = require('node:child_process');
 const { chromium } = require('playwright-core');
 
 const SITE = path.resolve(process.argv[2] || process.env.ERRDEX_SITE || '');
+const OFFLINE_ARG = process.argv[3] || process.env.ERRDEX_OFFLINE_SITE || '';
+const OFFLINE = OFFLINE_ARG ? path.resolve(OFFLINE_ARG) : '';
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const SHOTS = process.env.ERRDEX_SCREENSHOTS || '';
 const TEST_TIMEOUT_MS = 30000;
@@ -240,6 +246,131 @@ async function clipboardAfterClick(tab, selector) {
     await tab.waitForTimeout(100);
   }
   return got;
+}
+
+// ---------------------------------------------------------------------------------------------
+// A site built with --relative-urls, opened from disk as a reader who unzipped it would.
+
+const ENTRY_FILE = 'claude-code/401-oauth-token-expired/index.html';
+
+function fileUrl(rel) {
+  return new URL(rel, `file://${OFFLINE}/`).href;
+}
+
+// A tab of a new context in which nothing but files loads, with the errors and failed loads of
+// what it opens recorded.
+async function offlineTab(browser, viewport) {
+  const context = await browser.newContext({ viewport });
+  await context.route((u) => u.protocol !== 'file:' && u.protocol !== 'data:', (route) => route.abort('blockedbyclient'));
+  const tab = await context.newPage();
+  const problems = [];
+  tab.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console: ${msg.text()}`); });
+  tab.on('pageerror', (err) => problems.push(`uncaught: ${err.message}`));
+  tab.on('requestfailed', (req) => problems.push(`${req.url()} (${(req.failure() || {}).errorText || 'failed'})`));
+  tab.on('request', (req) => {
+    if (!req.url().startsWith('file:') && !req.url().startsWith('data:')) problems.push(`${req.url()} (not a file)`);
+  });
+  const check = () => { if (problems.length) fail(problems.join('; ')); };
+  return { context, tab, check };
+}
+
+// Whether the page's stylesheet is applied: its sheet loaded, and its rules in effect.
+async function requireStyled(tab) {
+  const style = await tab.evaluate(() => {
+    const link = document.querySelector('link[rel=stylesheet]');
+    const hidden = document.querySelector('.visually-hidden');
+    return {
+      loaded: !!(link && link.sheet),
+      hidden: hidden ? getComputedStyle(hidden).position : '(no .visually-hidden)',
+    };
+  });
+  if (!style.loaded) fail(`the stylesheet of ${tab.url()} did not load`);
+  if (style.hidden !== 'absolute') fail(`the stylesheet is not applied on ${tab.url()}: .visually-hidden is ${style.hidden}`);
+}
+
+// Clicks `locator` and waits for the page it opens.
+async function follow(tab, locator) {
+  if (!(await locator.count())) fail(`no ${locator} on ${tab.url()}`);
+  await Promise.all([tab.waitForNavigation({ waitUntil: 'load', timeout: 10000 }), locator.first().click()]);
+}
+
+async function offlineChecks(browser) {
+  const wide = { width: 1280, height: 900 };
+  await test('from disk: index.html opened with file:// is styled, with no error or failed load', async () => {
+    const { context, tab, check } = await offlineTab(browser, wide);
+    try {
+      await tab.goto(fileUrl('index.html'), { waitUntil: 'load' });
+      await requireStyled(tab);
+      const home = await tab.getAttribute('a.site-title', 'href');
+      if (home !== 'index.html') fail(`the site title links to ${JSON.stringify(home)}, want index.html`);
+      check();
+    } finally {
+      await context.close();
+    }
+  });
+
+  await test('from disk: the tool link, then an entry link, open the entry page, styled', async () => {
+    const { context, tab, check } = await offlineTab(browser, wide);
+    try {
+      await tab.goto(fileUrl('index.html'), { waitUntil: 'load' });
+      await follow(tab, tab.locator('nav[aria-label=Tools] a', { hasText: 'Claude Code' }));
+      if (tab.url() !== fileUrl('claude-code/index.html')) fail(`the tool link opened ${tab.url()}`);
+      await follow(tab, tab.locator(`main a[href$="401-oauth-token-expired/index.html"]`));
+      if (tab.url() !== fileUrl(ENTRY_FILE)) fail(`the entry link opened ${tab.url()}`);
+      const h1 = oneLine(await tab.textContent('h1'));
+      if (!/OAuth token has expired/.test(h1)) fail(`the entry page's heading reads ${JSON.stringify(h1)}`);
+      await requireStyled(tab);
+      check();
+    } finally {
+      await context.close();
+    }
+  });
+
+  // From the root and from an entry page (two folders down), pasting the line lists the entry
+  // first; from the root, its link opens it.
+  for (const [from, box, list] of [['index.html', '#header-q', '#header-results'], [ENTRY_FILE, '#header-q', '#header-results'], ['index.html', '#home-q', '#home-results']]) {
+    await test(`from disk: pasting a known error into ${box} of ${from} lists its page first${from === 'index.html' && box === '#header-q' ? ', and the link opens it' : ''}`, async () => {
+      const { context, tab, check } = await offlineTab(browser, wide);
+      try {
+        await tab.goto(fileUrl(from), { waitUntil: 'load' });
+        await tab.fill(box, PASTED_LINE);
+        const first = tab.locator(`${list} li a.result-title`).first();
+        try {
+          await first.waitFor({ state: 'attached', timeout: 5000 });
+        } catch {
+          check();
+          fail(`no results in ${list} after 5 s: ${oneLine(await tab.textContent(list))}`);
+        }
+        const href = await first.evaluate((a) => a.href);
+        if (href !== fileUrl(ENTRY_FILE)) fail(`the first result links to ${href}, want ${fileUrl(ENTRY_FILE)}`);
+        if (from === 'index.html' && box === '#header-q') {
+          await follow(tab, first);
+          if (tab.url() !== fileUrl(ENTRY_FILE)) fail(`the result opened ${tab.url()}`);
+          await requireStyled(tab);
+        }
+        check();
+      } finally {
+        await context.close();
+      }
+    });
+  }
+
+  await test('from disk: the search page answers ?q= confidently and keeps the query in its address', async () => {
+    const { context, tab, check } = await offlineTab(browser, wide);
+    try {
+      await tab.goto(`${fileUrl('search/index.html')}?${new URLSearchParams({ q: PASTED_LINE })}`, { waitUntil: 'load' });
+      await tab.waitForFunction(() => document.getElementById('page-results-status').textContent.length > 0, null, { timeout: 5000 })
+        .catch(() => { check(); fail('no status after 5 s'); });
+      const first = tab.locator('#page-results li').first();
+      if (!((await first.getAttribute('class')) || '').includes('confident')) fail('the first result is not marked confident');
+      await tab.fill('#page-q', 'overloaded_error');
+      await tab.waitForFunction(() => new URL(location.href).searchParams.get('q') === 'overloaded_error', null, { timeout: 5000 })
+        .catch(() => fail(`the address did not follow the query: ${tab.url()}`));
+      check();
+    } finally {
+      await context.close();
+    }
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -554,6 +685,9 @@ async function main() {
         await context.close();
       }
     });
+
+    if (OFFLINE) await offlineChecks(browser);
+    else console.log('# no relative build given: the checks from disk were skipped');
 
     if (SHOTS) {
       await test(`entry: screenshots written to ${SHOTS}`, async () => {
