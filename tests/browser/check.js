@@ -7,8 +7,11 @@
 // Then, when given a second folder built with --relative-urls, that site opened from disk
 // (file://): styled, its links lead to pages, and search finds and opens an entry.
 //
+// Then, when given them, a new site made by `errdex init` and built with --relative-urls, opened
+// from disk, and the one-product French fixture (tests/fixtures/single-fr) served: its words.
+//
 // Usage: node tests/browser/check.js <built site folder> [<relative build folder>]
-//        (or env ERRDEX_SITE and ERRDEX_OFFLINE_SITE)
+//        (or env ERRDEX_SITE and ERRDEX_OFFLINE_SITE; ERRDEX_STARTER_SITE, ERRDEX_FRENCH_SITE)
 // Env:   ERRDEX_SCREENSHOTS=<dir>  also write entry-page screenshots there
 //        CHROMIUM=<path>           browser binary (default /usr/bin/chromium)
 'use strict';
@@ -22,6 +25,9 @@ const { chromium } = require('playwright-core');
 const SITE = path.resolve(process.argv[2] || process.env.ERRDEX_SITE || '');
 const OFFLINE_ARG = process.argv[3] || process.env.ERRDEX_OFFLINE_SITE || '';
 const OFFLINE = OFFLINE_ARG ? path.resolve(OFFLINE_ARG) : '';
+// A new user's site (`errdex init`) built with --relative-urls, and the one-product French fixture.
+const STARTER = process.env.ERRDEX_STARTER_SITE ? path.resolve(process.env.ERRDEX_STARTER_SITE) : '';
+const FRENCH = process.env.ERRDEX_FRENCH_SITE ? path.resolve(process.env.ERRDEX_FRENCH_SITE) : '';
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const SHOTS = process.env.ERRDEX_SCREENSHOTS || '';
 const TEST_TIMEOUT_MS = 30000;
@@ -253,8 +259,8 @@ async function clipboardAfterClick(tab, selector) {
 
 const ENTRY_FILE = 'claude-code/401-oauth-token-expired/index.html';
 
-function fileUrl(rel) {
-  return new URL(rel, `file://${OFFLINE}/`).href;
+function fileUrl(rel, root = OFFLINE) {
+  return new URL(rel, `file://${root}/`).href;
 }
 
 // A tab of a new context in which nothing but files loads, with the errors and failed loads of
@@ -371,6 +377,76 @@ async function offlineChecks(browser) {
       await context.close();
     }
   });
+}
+
+// A new user's site: `errdex init`, then `build --relative-urls`, opened from disk.
+async function starterChecks(browser) {
+  const entry = 'http/404-not-found/index.html';
+  await test('new site from disk: init, build --relative-urls; styled, and pasting its error opens its page', async () => {
+    const { context, tab, check } = await offlineTab(browser, { width: 1280, height: 900 });
+    try {
+      await tab.goto(fileUrl('index.html', STARTER), { waitUntil: 'load' });
+      await requireStyled(tab);
+      await tab.fill('#home-q', 'HTTP/1.1 404 Not Found');
+      const first = tab.locator('#home-results li a.result-title').first();
+      await first.waitFor({ state: 'attached', timeout: 5000 }).catch(() => { check(); fail('no results after 5 s'); });
+      await follow(tab, first);
+      if (tab.url() !== fileUrl(entry, STARTER)) fail(`the result opened ${tab.url()}, want ${entry}`);
+      const h1 = oneLine(await tab.textContent('h1'));
+      if (h1 !== 'HTTP 404 Not Found') fail(`the entry's heading reads ${JSON.stringify(h1)}`);
+      await requireStyled(tab);
+      check();
+    } finally {
+      await context.close();
+    }
+  });
+}
+
+// The one-product French site, served: no tool layer, and the scripts speak its labels.
+async function frenchChecks(browser) {
+  const server = await serve(FRENCH);
+  const base = `http://127.0.0.1:${server.address().port}`;
+  try {
+    await test('French site: lang, no tool layer, French copy buttons and search messages, no axe violations', async () => {
+      const context = await newContext(browser, base, { viewport: { width: 1280, height: 900 } });
+      try {
+        const tab = await context.newPage();
+        const errors = [];
+        tab.on('pageerror', (e) => errors.push(e.message));
+        await tab.goto(base + '/not-a-git-repository/', { waitUntil: 'load' });
+        if ((await tab.getAttribute('html', 'lang')) !== 'fr') fail('<html lang> is not fr');
+        if (await tab.locator('nav[aria-label=Produits], nav[aria-label=Tools]').count()) fail('a tools navigation is shown');
+        const copy = oneLine(await tab.textContent('#facts button.copy'));
+        if (copy !== 'Copier') fail(`the signature's copy button reads ${JSON.stringify(copy)}`);
+        const inline = await tab.getAttribute('.fact-fix button.copy-inline', 'aria-label');
+        if (!/^Copier /.test(inline || '')) fail(`an inline copy button is named ${JSON.stringify(inline)}`);
+        const theme = oneLine(await tab.textContent('button.theme-toggle'));
+        if (!/^Mode (sombre|clair)$/.test(theme)) fail(`the theme button reads ${JSON.stringify(theme)}`);
+        await tab.fill('#header-q', 'xyzzy plugh');
+        await tab.waitForFunction(() => document.getElementById('header-results-status').textContent.length > 0, null, { timeout: 5000 })
+          .catch(() => fail('no search status after 5 s'));
+        const status = oneLine(await tab.textContent('#header-results-status'));
+        if (!/^(Aucun résultat|\d+ résultats?)/.test(status)) fail(`the search status reads ${JSON.stringify(status)}`);
+        await tab.fill('#header-q', 'fatal: not a git repository (or any of the parent directories): .git');
+        const first = tab.locator('#header-results li a.result-title').first();
+        await first.waitFor({ state: 'attached', timeout: 5000 }).catch(() => fail('no results after 5 s'));
+        if (!(await first.getAttribute('href')).endsWith('/not-a-git-repository/')) fail('the first result is not the entry');
+        const fix = oneLine(await tab.textContent('#header-results li .result-fix strong'));
+        if (fix !== 'Solution rapide:') fail(`a result's quick fix label reads ${JSON.stringify(fix)}`);
+        const meta = oneLine(await tab.textContent('#header-results li .result-meta'));
+        if (meta) fail(`a result names its tool on a site without a tool layer: ${JSON.stringify(meta)}`);
+        await tab.addScriptTag({ content: axeSource });
+        const result = await tab.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+        const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+        if (bad.length) fail(bad.map((v) => v.id).join(', '));
+        if (errors.length) fail(errors.join('; '));
+      } finally {
+        await context.close();
+      }
+    });
+  } finally {
+    server.close();
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -688,6 +764,8 @@ async function main() {
 
     if (OFFLINE) await offlineChecks(browser);
     else console.log('# no relative build given: the checks from disk were skipped');
+    if (STARTER) await starterChecks(browser);
+    if (FRENCH) await frenchChecks(browser);
 
     if (SHOTS) {
       await test(`entry: screenshots written to ${SHOTS}`, async () => {
