@@ -35,6 +35,7 @@ pub mod entry;
 pub mod init;
 pub mod markdown;
 pub mod output;
+pub mod progress;
 pub mod render;
 pub mod search;
 pub mod serve;
