@@ -11,7 +11,8 @@
 //! ```
 //!
 //! Below every stage: `diagnostic` (what went wrong and where), `yaml` (serde-saphyr errors as
-//! diagnostics), `urls` (the URL scheme and reserved names), `markdown`, `timing`. Above them:
+//! diagnostics), `urls` (the URL scheme and reserved names), `markdown`, `timing`, `progress`
+//! (the stages report how far they are; a bar shows on a terminal). Above them:
 //! this file's commands, `serve` (and its in-memory `rebuild`), and `main.rs`, the command line.
 //!
 //! An entry's body is rendered to HTML when the entry is read (the one parse also gives its
@@ -49,6 +50,7 @@ use std::path::{Path, PathBuf};
 
 use config::Project;
 use diagnostic::{Diagnostic, Summary, has_errors};
+use progress::Progress;
 use render::Page;
 use site::{LoadOptions, Site};
 use timing::timing;
@@ -109,13 +111,15 @@ fn check_with(
     let mut pages = Vec::new();
     let mut files = 0;
     if let Some(site) = &site {
+        let progress = &load.progress;
+        progress.stage("rendering pages", Some(site.entries.len()));
         let rendered = if keep_pages {
-            render_all(project, site).map(|p| {
+            render_all(project, site, progress).map(|p| {
                 pages = p;
                 pages.len()
             })
         } else {
-            render_each(project, site, &|_| {})
+            render_each(project, site, &|_| {}, progress)
         };
         match rendered {
             Ok(n) => files = n,
@@ -145,8 +149,12 @@ pub fn search_files(site: &Site) -> Vec<Page> {
         .collect()
 }
 
-fn render_all(project: &Project, site: &Site) -> Result<Vec<Page>, Vec<Diagnostic>> {
-    render::collect(|emit| render_each(project, site, emit))
+fn render_all(
+    project: &Project,
+    site: &Site,
+    progress: &Progress,
+) -> Result<Vec<Page>, Vec<Diagnostic>> {
+    render::collect(|emit| render_each(project, site, emit, progress))
 }
 
 /// Every file of the site (static files, search index, pages), each handed to `emit` when ready.
@@ -157,6 +165,7 @@ fn render_each(
     project: &Project,
     site: &Site,
     emit: &(dyn Fn(Page) + Sync),
+    progress: &Progress,
 ) -> Result<usize, Vec<Diagnostic>> {
     let paths = std::sync::Mutex::new(Vec::new());
     let guarded = |page: Page| {
@@ -181,7 +190,7 @@ fn render_each(
     if !outside.is_empty() {
         return Err(outside);
     }
-    let count = render_unchecked(project, site, &guarded)?;
+    let count = render_unchecked(project, site, &guarded, progress)?;
     let problems = layout_problems(site, paths.into_inner().unwrap_or_default());
     if problems.is_empty() {
         Ok(count)
@@ -253,6 +262,7 @@ fn render_unchecked(
     project: &Project,
     site: &Site,
     emit: &(dyn Fn(Page) + Sync),
+    progress: &Progress,
 ) -> Result<usize, Vec<Diagnostic>> {
     let (statics, mut assets) = render::static_files(&project.static_dir())?;
     let count = statics.len();
@@ -262,17 +272,22 @@ fn render_unchecked(
     // other waits.
     assets.search_index = search::MANIFEST.into();
     let started = std::time::Instant::now();
+    let index_done = std::sync::atomic::AtomicBool::new(false);
     let (index, pages) = rayon::join(
         || {
             let index = search_files(site);
             let n = index.len();
             index.into_iter().for_each(emit);
+            index_done.store(true, std::sync::atomic::Ordering::Relaxed);
             timing("search index", started);
             n
         },
         || {
-            let n = render::render_each(site, &project.templates_dir(), &assets, emit);
+            let n = render::render_each(site, &project.templates_dir(), &assets, emit, progress);
             timing("render (and write, for build)", started);
+            if !index_done.load(std::sync::atomic::Ordering::Relaxed) {
+                progress.stage("building the search index", None);
+            }
             n
         },
     );
@@ -299,8 +314,10 @@ pub fn build(options: &BuildOptions) -> Result<Outcome, BuildError> {
     let entries = site.as_ref().map_or(0, |s| s.files_read);
     let mut files = 0;
     if let Some(site) = &site {
+        let progress = &options.load.progress;
         let content_ok = !has_errors(&diagnostics);
         if content_ok {
+            progress.stage("rendering and writing pages", Some(site.entries.len()));
             let staging = output::Staging::begin(&options.output)?;
             let failed: std::sync::Mutex<Option<output::OutputError>> = std::sync::Mutex::new(None);
             let emit = |page: Page| {
@@ -310,20 +327,24 @@ pub fn build(options: &BuildOptions) -> Result<Outcome, BuildError> {
                     slot.get_or_insert(e);
                 }
             };
-            match render_each(&project, site, &emit) {
+            match render_each(&project, site, &emit, progress) {
                 Ok(n) => {
                     if let Some(e) = failed.into_inner().ok().flatten() {
                         return Err(e.into());
                     }
+                    progress.stage("replacing the output", None);
                     staging.finish()?;
                     files = n;
                 }
                 // The staging folder goes when dropped; the output stays as it was.
                 Err(d) => diagnostics.extend(d),
             }
-        } else if let Err(d) = render_each(&project, site, &|_| {}) {
+        } else {
             // As `check` does, report template errors too.
-            diagnostics.extend(d);
+            progress.stage("rendering pages", Some(site.entries.len()));
+            if let Err(d) = render_each(&project, site, &|_| {}, progress) {
+                diagnostics.extend(d);
+            }
         }
     }
     diagnostic::sort(&mut diagnostics);

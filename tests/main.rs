@@ -12,6 +12,7 @@ mod hostile;
 mod init;
 mod limits;
 mod output;
+mod progress;
 mod search;
 mod serve;
 mod sources;
