@@ -383,10 +383,14 @@ pub fn verify_sources(
     root: &Path,
     options: &sources::Options,
     write_lock: bool,
-    progress: &(dyn Fn(usize, usize) + Sync),
+    progress: &Progress,
 ) -> Result<SourcesOutcome, Vec<Diagnostic>> {
     let project = Project::new(root);
-    let (site, diagnostics) = site::load(&project, &LoadOptions::default());
+    let load = LoadOptions {
+        progress: progress.clone(),
+        ..LoadOptions::default()
+    };
+    let (site, diagnostics) = site::load(&project, &load);
     let Some(site) = site else {
         return Err(diagnostics);
     };

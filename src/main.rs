@@ -490,16 +490,10 @@ fn sources(
     format: Format,
 ) -> ExitCode {
     let quiet = ui().quiet;
-    let tty = std::io::stderr().is_terminal() && format == Format::Human && !quiet;
-    let progress = |done: usize, total: usize| {
-        if tty {
-            eprint!("\rverifying sources: {done}/{total}");
-            if done == total {
-                eprintln!();
-            }
-        }
-    };
-    let outcome = match errdex::verify_sources(root, options, write_lock, &progress) {
+    let progress = progress();
+    let outcome = errdex::verify_sources(root, options, write_lock, &progress);
+    progress.finish();
+    let outcome = match outcome {
         Ok(o) => o,
         Err(diagnostics) => {
             for d in &diagnostics {
