@@ -56,6 +56,9 @@ struct Shown {
     bar: ProgressBar,
     /// The current stage's count, shared with the drawing thread.
     done: Arc<AtomicU64>,
+    /// Held while a stage begins and while the drawing thread reads the count, so that a new
+    /// stage is never drawn with the last one's count.
+    turn: Arc<Mutex<()>>,
     /// Dropping the sender stops the drawing thread.
     ticker: Mutex<Option<(mpsc::Sender<()>, JoinHandle<()>)>>,
     finished: AtomicBool,
@@ -83,20 +86,24 @@ impl Progress {
             bar.set_draw_target(ProgressDrawTarget::stderr());
         }
         let done = Arc::new(AtomicU64::new(0));
+        let turn = Arc::new(Mutex::new(()));
         let (stop, stopped) = mpsc::channel::<()>();
         let ticker = std::thread::Builder::new()
             .name("progress".into())
             .spawn({
                 let bar = bar.clone();
                 let done = Arc::clone(&done);
+                let turn = Arc::clone(&turn);
                 move || {
                     if stopped.recv_timeout(delay) != Err(mpsc::RecvTimeoutError::Timeout) {
                         return; // finished within the delay: nothing was shown
                     }
                     bar.set_draw_target(ProgressDrawTarget::stderr());
                     loop {
-                        // Draws, with the spinner's next frame.
-                        bar.set_position(done.load(Ordering::Relaxed));
+                        if let Ok(_turn) = turn.lock() {
+                            // Draws, with the spinner's next frame.
+                            bar.set_position(done.load(Ordering::Relaxed));
+                        }
                         if stopped.recv_timeout(TICK) != Err(mpsc::RecvTimeoutError::Timeout) {
                             return;
                         }
@@ -110,6 +117,7 @@ impl Progress {
         Progress(Some(Arc::new(Shown {
             bar,
             done,
+            turn,
             ticker: Mutex::new(ticker.map(|t| (stop, t))),
             finished: AtomicBool::new(false),
         })))
@@ -118,6 +126,7 @@ impl Progress {
     /// A new stage begins: its name, and how many steps it has when that is known.
     pub fn stage(&self, name: &'static str, total: Option<usize>) {
         let Some(shown) = &self.0 else { return };
+        let _turn = shown.turn.lock();
         shown.bar.set_style(style(total.is_some()));
         shown.bar.set_message("");
         shown.bar.set_prefix(name);
