@@ -15,7 +15,8 @@
 //!
 //! Below every stage: `diagnostic` (what went wrong and where), `yaml` (serde-saphyr errors as
 //! diagnostics), `urls` (the URL scheme and reserved names), `labels` (the pages' own words,
-//! which site.yaml may replace), `markdown`, `timing`. Above them:
+//! which site.yaml may replace), `markdown`, `timing`, `progress` (the stages report how far
+//! they are; a bar shows on a terminal). Above them:
 //! this file's commands, `serve` (and its in-memory `rebuild`), and `main.rs`, the command line.
 //!
 //! An entry's body is rendered to HTML when the entry is read (the one parse also gives its
@@ -40,6 +41,7 @@ pub mod init;
 pub mod labels;
 pub mod markdown;
 pub mod output;
+pub mod progress;
 pub mod relative;
 pub mod render;
 pub mod search;
@@ -54,6 +56,7 @@ use std::path::{Path, PathBuf};
 
 use config::Project;
 use diagnostic::{Diagnostic, Summary, has_errors};
+use progress::Progress;
 use render::Page;
 use site::{LoadOptions, Site};
 use timing::timing;
@@ -117,13 +120,15 @@ fn check_with(
     let mut pages = Vec::new();
     let mut files = 0;
     if let Some(site) = &site {
+        let progress = &load.progress;
+        progress.stage("rendering pages", Some(site.entries.len()));
         let rendered = if keep_pages {
-            render_all(project, site).map(|p| {
+            render_all(project, site, progress).map(|p| {
                 pages = p;
                 pages.len()
             })
         } else {
-            render_each(project, site, false, &|_| {})
+            render_each(project, site, false, &|_| {}, progress)
         };
         match rendered {
             Ok(n) => files = n,
@@ -159,8 +164,12 @@ pub fn search_files(site: &Site, relative: bool) -> Vec<Page> {
         .collect()
 }
 
-fn render_all(project: &Project, site: &Site) -> Result<Vec<Page>, Vec<Diagnostic>> {
-    render::collect(|emit| render_each(project, site, false, emit))
+fn render_all(
+    project: &Project,
+    site: &Site,
+    progress: &Progress,
+) -> Result<Vec<Page>, Vec<Diagnostic>> {
+    render::collect(|emit| render_each(project, site, false, emit, progress))
 }
 
 /// Every file of the site (static files, search index, pages), each handed to `emit` when ready;
@@ -173,6 +182,7 @@ fn render_each(
     site: &Site,
     relative: bool,
     emit: &(dyn Fn(Page) + Sync),
+    progress: &Progress,
 ) -> Result<usize, Vec<Diagnostic>> {
     let paths = std::sync::Mutex::new(Vec::new());
     let guarded = |page: Page| {
@@ -197,7 +207,7 @@ fn render_each(
     if !outside.is_empty() {
         return Err(outside);
     }
-    let count = render_unchecked(project, site, relative, &guarded)?;
+    let count = render_unchecked(project, site, relative, &guarded, progress)?;
     let problems = layout_problems(site, paths.into_inner().unwrap_or_default());
     if problems.is_empty() {
         Ok(count)
@@ -270,6 +280,7 @@ fn render_unchecked(
     site: &Site,
     relative: bool,
     emit: &(dyn Fn(Page) + Sync),
+    progress: &Progress,
 ) -> Result<usize, Vec<Diagnostic>> {
     let (statics, mut assets) = render::static_files(&project.static_dir())?;
     let rewriter = if relative {
@@ -302,17 +313,22 @@ fn render_unchecked(
         search::MANIFEST.into()
     };
     let started = std::time::Instant::now();
+    let index_done = std::sync::atomic::AtomicBool::new(false);
     let (index, pages) = rayon::join(
         || {
             let index = search_files(site, relative);
             let n = index.len();
             index.into_iter().for_each(&emit);
+            index_done.store(true, std::sync::atomic::Ordering::Relaxed);
             timing("search index", started);
             n
         },
         || {
-            let n = render::render_each(site, &project.templates_dir(), &assets, &emit);
+            let n = render::render_each(site, &project.templates_dir(), &assets, &emit, progress);
             timing("render (and write, for build)", started);
+            if !index_done.load(std::sync::atomic::Ordering::Relaxed) {
+                progress.stage("building the search index", None);
+            }
             n
         },
     );
@@ -351,8 +367,10 @@ pub fn build(options: &BuildOptions) -> Result<Outcome, BuildError> {
     let entries = site.as_ref().map_or(0, |s| s.files_read);
     let mut files = 0;
     if let Some(site) = &site {
+        let progress = &options.load.progress;
         let content_ok = !has_errors(&diagnostics);
         if content_ok {
+            progress.stage("rendering and writing pages", Some(site.entries.len()));
             let staging = output::Staging::begin(&options.output)?;
             let failed: std::sync::Mutex<Option<output::OutputError>> = std::sync::Mutex::new(None);
             let emit = |page: Page| {
@@ -362,20 +380,24 @@ pub fn build(options: &BuildOptions) -> Result<Outcome, BuildError> {
                     slot.get_or_insert(e);
                 }
             };
-            match render_each(&project, site, options.relative_urls, &emit) {
+            match render_each(&project, site, options.relative_urls, &emit, progress) {
                 Ok(n) => {
                     if let Some(e) = failed.into_inner().ok().flatten() {
                         return Err(e.into());
                     }
+                    progress.stage("replacing the output", None);
                     staging.finish()?;
                     files = n;
                 }
                 // The staging folder goes when dropped; the output stays as it was.
                 Err(d) => diagnostics.extend(d),
             }
-        } else if let Err(d) = render_each(&project, site, options.relative_urls, &|_| {}) {
+        } else {
             // As `check` does, report template errors too.
-            diagnostics.extend(d);
+            progress.stage("rendering pages", Some(site.entries.len()));
+            if let Err(d) = render_each(&project, site, options.relative_urls, &|_| {}, progress) {
+                diagnostics.extend(d);
+            }
         }
     }
     diagnostic::sort(&mut diagnostics);
@@ -414,10 +436,14 @@ pub fn verify_sources(
     root: &Path,
     options: &sources::Options,
     write_lock: bool,
-    progress: &(dyn Fn(usize, usize) + Sync),
+    progress: &Progress,
 ) -> Result<SourcesOutcome, Vec<Diagnostic>> {
     let project = Project::new(root);
-    let (site, diagnostics) = site::load(&project, &LoadOptions::default());
+    let load = LoadOptions {
+        progress: progress.clone(),
+        ..LoadOptions::default()
+    };
+    let (site, diagnostics) = site::load(&project, &load);
     let Some(site) = site else {
         return Err(diagnostics);
     };

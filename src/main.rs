@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use errdex::diagnostic::{self, Diagnostic};
+use errdex::progress::Progress;
 use errdex::site::LoadOptions;
 use errdex::{BuildOptions, Outcome};
 
@@ -258,12 +259,30 @@ struct SiteArgs {
 }
 
 impl SiteArgs {
+    /// How to load the site, with a progress bar where one is wanted (the caller finishes it).
     fn load_options(&self) -> LoadOptions {
         LoadOptions {
             drafts: self.drafts,
             base_url: self.base_url.clone(),
             today: None,
+            progress: progress(),
         }
+    }
+}
+
+/// A progress bar on standard error for a long command: on a terminal only, not with --quiet,
+/// in CI or with TERM=dumb, and shown only after a second (src/progress.rs).
+fn progress() -> Progress {
+    let wanted = errdex::progress::wanted(
+        std::io::stderr().is_terminal(),
+        ui().quiet,
+        std::env::var_os("CI").as_deref(),
+        std::env::var_os("TERM").as_deref(),
+    );
+    if wanted {
+        Progress::on_stderr()
+    } else {
+        Progress::hidden()
     }
 }
 
@@ -365,7 +384,9 @@ fn main() -> ExitCode {
             format,
             strict,
         } => {
-            let outcome = errdex::check(&site.root, &site.load_options());
+            let load = site.load_options();
+            let outcome = errdex::check(&site.root, &load);
+            load.progress.finish();
             report(&outcome, format, true);
             exit_code(errdex::fails(&outcome.diagnostics, strict))
         }
@@ -476,16 +497,10 @@ fn sources(
     format: Format,
 ) -> ExitCode {
     let quiet = ui().quiet;
-    let tty = std::io::stderr().is_terminal() && format == Format::Human && !quiet;
-    let progress = |done: usize, total: usize| {
-        if tty {
-            eprint!("\rverifying sources: {done}/{total}");
-            if done == total {
-                eprintln!();
-            }
-        }
-    };
-    let outcome = match errdex::verify_sources(root, options, write_lock, &progress) {
+    let progress = progress();
+    let outcome = errdex::verify_sources(root, options, write_lock, &progress);
+    progress.finish();
+    let outcome = match outcome {
         Ok(o) => o,
         Err(diagnostics) => {
             for d in &diagnostics {
@@ -548,7 +563,9 @@ fn build(site: &SiteArgs, output: PathBuf, format: Format, relative_urls: bool) 
         load: site.load_options(),
         relative_urls,
     };
-    match errdex::build(&options) {
+    let outcome = errdex::build(&options);
+    options.load.progress.finish();
+    match outcome {
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::from(2)

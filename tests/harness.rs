@@ -99,15 +99,64 @@ impl SiteTest {
     }
 
     pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let mut cmd = self.command(args);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        self.run_command(cmd)
+    }
+
+    /// `errdex <args>` in the site's folder with a fixed "today", to adjust and run with
+    /// [`SiteTest::run_command`].
+    pub fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_errdex"));
         cmd.args(args)
             .current_dir(self.root())
             .env("ERRDEX_TODAY", "2026-12-02")
             .env("NO_COLOR", "1");
+        cmd
+    }
+
+    pub fn run_command(&self, mut cmd: Command) -> Run {
+        Run::from(cmd.output().expect("run errdex"))
+    }
+
+    /// Runs `errdex <args>` like [`SiteTest::run_env`], but on a terminal of its own (a pseudo-
+    /// terminal made by util-linux's `script`), with TERM=xterm and without CI (which CI sets),
+    /// unless `env` says otherwise. Both of its outputs go to the terminal: `stderr` holds all
+    /// it showed, lines ending in `\r\n`; `stdout` is empty. `None` when `script` is missing.
+    pub fn run_pty(&self, args: &[&str], env: &[(&str, &str)]) -> Option<Run> {
+        fn quote(word: &str) -> String {
+            format!("'{}'", word.replace('\'', "'\\''"))
+        }
+        let mut line = quote(env!("CARGO_BIN_EXE_errdex"));
+        for arg in args {
+            line.push(' ');
+            line.push_str(&quote(arg));
+        }
+        let mut cmd = Command::new("script");
+        cmd.args(["--quiet", "--return", "--command", &line, "/dev/null"])
+            .current_dir(self.root())
+            .env("ERRDEX_TODAY", "2026-12-02")
+            .env("NO_COLOR", "1")
+            .env("TERM", "xterm")
+            .env_remove("CI")
+            .stdin(std::process::Stdio::null());
         for (k, v) in env {
             cmd.env(k, v);
         }
-        Run::from(cmd.output().expect("run errdex"))
+        let output = match cmd.output() {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                eprintln!("note: no `script` (util-linux): the test on a terminal is skipped");
+                return None;
+            }
+            result => result.expect("run script"),
+        };
+        Some(Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::new(),
+            stderr: String::from_utf8_lossy(&output.stdout).into_owned(),
+        })
     }
 
     /// Runs `errdex <args>` like [`SiteTest::run`] with `stdin` as its standard input, and returns

@@ -14,6 +14,7 @@ mod init;
 mod layout;
 mod limits;
 mod output;
+mod progress;
 mod relative;
 mod search;
 mod serve;

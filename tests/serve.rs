@@ -16,6 +16,7 @@ fn load() -> LoadOptions {
         drafts: false,
         base_url: Some("http://localhost/".into()),
         today: "2026-12-02".parse().ok(),
+        ..LoadOptions::default()
     }
 }
 

@@ -524,3 +524,23 @@ fn the_lock_file_is_replaced_never_written_through_a_link() {
         "the link was replaced by the lock file"
     );
 }
+
+#[test]
+fn on_a_terminal_the_bar_counts_the_urls_and_names_the_host() {
+    let web = Web::start();
+    let site = cited_site(&web, &[("/ok", QUOTE), ("/plain.txt", QUOTE)]);
+    let Some(run) = site.run_pty(&["sources"], &[("ERRDEX_PROGRESS_DELAY_MS", "0")]) else {
+        return;
+    };
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let shown = &run.stderr;
+    assert!(shown.contains("checking sources ["), "{shown:?}");
+    assert!(shown.contains("/2 127.0.0.1"), "{shown:?}");
+    // Cleared before the list and the summary, which read as without a bar.
+    let last = shown.rsplit("\x1b[2K").next().unwrap_or_default();
+    assert!(last.starts_with("ok "), "{shown:?}");
+    assert!(
+        last.contains("\r\n2 sources (2 fetched, 0 skipped)"),
+        "{shown:?}"
+    );
+}

@@ -25,6 +25,7 @@ use rayon::prelude::*;
 
 use crate::diagnostic::Diagnostic;
 use crate::entry::Entry;
+use crate::progress::Progress;
 use crate::site::Site;
 
 pub use assets::{DEFAULT_STATIC, static_files};
@@ -193,12 +194,14 @@ pub fn collect(
 }
 
 /// Renders every page and hands each to `emit` as soon as it is ready (from any thread), so a
-/// build can write pages without holding them all. Returns how many there were.
+/// build can write pages without holding them all. Returns how many there were. `progress` counts
+/// the entry pages, the bulk of a site.
 pub fn render_each(
     site: &Site,
     templates_dir: &Path,
     assets: &Assets,
     emit: &(dyn Fn(Page) + Sync),
+    progress: &Progress,
 ) -> Result<usize, Vec<Diagnostic>> {
     let templates = load_templates(templates_dir)?;
     let r = Renderer::new(site, assets);
@@ -208,12 +211,10 @@ pub fn render_each(
         || -> Vec<Diagnostic> {
             site.entries
                 .par_iter()
-                .filter_map(|e| match r.entry_page(&templates, e) {
-                    Ok(page) => {
-                        emit(page);
-                        None
-                    }
-                    Err(d) => Some(d),
+                .filter_map(|e| {
+                    let failed = r.entry_page(&templates, e).map(emit).err();
+                    progress.inc(1);
+                    failed
                 })
                 .collect()
         },

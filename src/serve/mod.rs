@@ -87,6 +87,8 @@ pub fn serve(options: &ServeOptions, on_start: &dyn Fn(&str)) -> Result<(), Serv
         // Links are root-relative; a site.yaml base_url with a path would not match the server.
         base_url: Some("http://localhost/".into()),
         today: None,
+        // Rebuilds are short, and the log is the interface: no progress bar.
+        progress: crate::progress::Progress::hidden(),
     };
     let watching = start_watching(&options.root)?;
     let started = Instant::now();

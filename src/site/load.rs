@@ -12,6 +12,7 @@ use super::discover::{EntryFile, SectionFile};
 use crate::config::{Config, Project};
 use crate::diagnostic::{Diagnostic, Location, Problem};
 use crate::entry::{self, Defaults, ParseContext, Parsed};
+use crate::progress::Progress;
 
 /// A file's modification time and size: when both are unchanged, so is the file (as far as a
 /// rebuild needs to know).
@@ -165,7 +166,12 @@ pub(super) fn sections(
 
 /// Parses every entry file in parallel, in the order of `files`, reusing and refreshing
 /// `cache`.
-pub(super) fn entries(parser: &Parser, files: &[EntryFile], cache: &mut ParseCache) -> Vec<Parsed> {
+pub(super) fn entries(
+    parser: &Parser,
+    files: &[EntryFile],
+    cache: &mut ParseCache,
+    progress: &Progress,
+) -> Vec<Parsed> {
     let known = &cache.files;
     // (stamp, result, freshly parsed)
     let parsed: Vec<(Option<Stamp>, Parsed, bool)> = files
@@ -179,6 +185,7 @@ pub(super) fn entries(parser: &Parser, files: &[EntryFile], cache: &mut ParseCac
             }
             (now, parser.parse(&file.path, &file.tool, &file.slug), true)
         })
+        .inspect(|_| progress.inc(1))
         .collect();
     let present: HashSet<&PathBuf> = files.iter().map(|f| &f.path).collect();
     cache.files.retain(|p, _| present.contains(p));

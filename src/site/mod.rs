@@ -20,6 +20,7 @@ use crate::config::{Config, Project};
 use crate::diagnostic::{self, Diagnostic};
 use crate::entry::{self, Defaults, Entry, SectionMeta, SentenceKey};
 use crate::markdown;
+use crate::progress::Progress;
 use crate::timing::timing;
 use crate::urls::prefix;
 
@@ -117,6 +118,8 @@ pub struct LoadOptions {
     pub base_url: Option<String>,
     /// "Today" for date checks.
     pub today: Option<Date>,
+    /// Where the load, and the stages after it, say how far they are (hidden by default).
+    pub progress: Progress,
 }
 
 /// Loads and checks the whole site. The site is `None` only when site.yaml itself is unusable.
@@ -138,6 +141,8 @@ pub fn load_cached(
         config.base_url = url.clone();
     }
     let today = options.today.unwrap_or_else(entry::today);
+    let progress = &options.progress;
+    progress.stage("finding entries", None);
     let started = std::time::Instant::now();
     let files = discover::discover(project);
     timing("discover", started);
@@ -145,9 +150,10 @@ pub fn load_cached(
     let kind_ids: Vec<String> = config.kinds.iter().map(|k| k.id.clone()).collect();
     let (tools, defaults) =
         load::sections(project, &files.sections, today, &kind_ids, &mut diagnostics);
+    progress.stage("reading entries", Some(files.entries.len()));
     let started = std::time::Instant::now();
     let parser = Parser::new(project, &config, &defaults, today);
-    let parsed = load::entries(&parser, &files.entries, cache);
+    let parsed = load::entries(&parser, &files.entries, cache, progress);
     timing("parse (or reuse) entries", started);
     let mut site = Site {
         config,
@@ -184,6 +190,7 @@ pub fn load_cached(
         site.entries.push(entry);
     }
     site.add_tools_without_section();
+    progress.stage("checking the site", None);
     let started = std::time::Instant::now();
     site.related = Arc::new(related::related_errors(&site.entries));
     site.page_urls = Arc::new(page_urls(&site.tools, &site.entries));

@@ -12,6 +12,8 @@ use std::io::Read as _;
 use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::progress::Progress;
+
 /// How the fetcher behaves; [`Politeness::default`] is what `errdex sources` uses.
 #[derive(Debug, Clone)]
 pub struct Politeness {
@@ -71,12 +73,9 @@ pub enum Fetched {
 }
 
 /// Fetches every URL, at most [`Politeness::global`] at once and [`Politeness::per_host`] to one
-/// host; `progress` is called after each with (done, total). Results in the order of `urls`.
-pub fn fetch_all(
-    urls: &[String],
-    polite: &Politeness,
-    progress: &(dyn Fn(usize, usize) + Sync),
-) -> Vec<Fetched> {
+/// host; `progress` counts the URLs done and names the host of the latest one started. Results in
+/// the order of `urls`.
+pub fn fetch_all(urls: &[String], polite: &Politeness, progress: &Progress) -> Vec<Fetched> {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(0)
@@ -91,7 +90,6 @@ pub fn fetch_all(
         state: Mutex::new(QueueState {
             pending: (0..urls.len()).collect(),
             busy: HashMap::new(),
-            done: 0,
         }),
         ready: Condvar::new(),
     };
@@ -100,6 +98,7 @@ pub fn fetch_all(
         for _ in 0..polite.global.max(1).min(urls.len().max(1)) {
             scope.spawn(|| {
                 while let Some(i) = queue.next(polite.per_host) {
+                    progress.detail(&queue.hosts[i]);
                     let result = if started.elapsed() >= polite.budget {
                         Fetched::Skipped
                     } else {
@@ -108,8 +107,8 @@ pub fn fetch_all(
                     if let Ok(mut r) = results.lock() {
                         r[i] = Some(result);
                     }
-                    let done = queue.finish(i);
-                    progress(done, urls.len());
+                    queue.finish(i);
+                    progress.inc(1);
                 }
             });
         }
@@ -133,7 +132,6 @@ struct Queue {
 struct QueueState {
     pending: VecDeque<usize>,
     busy: HashMap<String, usize>,
-    done: usize,
 }
 
 fn host_of(url: &str) -> String {
@@ -165,16 +163,14 @@ impl Queue {
         }
     }
 
-    fn finish(&self, i: usize) -> usize {
+    fn finish(&self, i: usize) {
         let Ok(mut s) = self.state.lock() else {
-            return 0;
+            return;
         };
         if let Some(n) = s.busy.get_mut(&self.hosts[i]) {
             *n = n.saturating_sub(1);
         }
-        s.done += 1;
         self.ready.notify_all();
-        s.done
     }
 }
 

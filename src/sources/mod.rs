@@ -17,6 +17,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, Location, Problem};
+use crate::progress::Progress;
 use crate::site::Site;
 use fetch::{Fetched, Politeness};
 use lock::{Lock, Record, Verdict};
@@ -121,13 +122,9 @@ pub fn cited(site: &Site) -> BTreeMap<String, Vec<Place>> {
 }
 
 /// Checks the site's sources: fetches what needs fetching, judges each page, and returns the
-/// run with the lock file it leads to (the caller writes it). `progress` hears (done, total).
-pub fn run(
-    site: &Site,
-    previous: &Lock,
-    options: &Options,
-    progress: &(dyn Fn(usize, usize) + Sync),
-) -> Run {
+/// run with the lock file it leads to (the caller writes it). `progress` counts the URLs
+/// fetched.
+pub fn run(site: &Site, previous: &Lock, options: &Options, progress: &Progress) -> Run {
     let cited = cited(site);
     let today = options.today;
     let mut plan: Vec<(String, Vec<Place>, Option<&'static str>)> = Vec::new();
@@ -152,6 +149,7 @@ pub fn run(
         .filter(|(_, _, skip)| skip.is_none())
         .map(|(url, _, _)| url.clone())
         .collect();
+    progress.stage("checking sources", Some(to_fetch.len()));
     let fetched = fetch::fetch_all(&to_fetch, &options.polite, progress);
     let mut fetched: BTreeMap<String, Fetched> = to_fetch.into_iter().zip(fetched).collect();
     let mut lock = Lock::default();
