@@ -504,6 +504,68 @@ fn plural(n: usize, word: &str) -> String {
 
 /// rustc-style: `error[E001]: message`, `--> path:line:col`, the line, a caret, `help:`.
 pub fn render_human(diagnostic: &Diagnostic, color: bool) -> String {
+    if !color && let Some(text) = render_plain_common(diagnostic) {
+        return text;
+    }
+    render_snippet(diagnostic, color)
+}
+
+/// The longest source line [`render_plain_common`] lays out itself: annotate-snippets trims
+/// longer ones to a window around the caret.
+const COMMON_LINE_MAX: usize = 100;
+
+/// The plain rendering of the common case — a one-line message and help, a located diagnostic
+/// whose source line is printable ASCII of at most [`COMMON_LINE_MAX`] characters — laid out
+/// exactly as annotate-snippets lays it out (a test renders generated diagnostics both ways and
+/// requires the same text), in a single pass: `check` on a large imported site prints tens of
+/// thousands of warnings, and the library's general layout (a styled character grid) costs
+/// several times more each. `None` for everything else, which the library renders.
+fn render_plain_common(diagnostic: &Diagnostic) -> Option<String> {
+    use std::fmt::Write as _;
+    let loc = diagnostic.location.as_ref()?;
+    let line = loc.source_line.as_str();
+    let printable = |t: &str| t.bytes().all(|b| (0x20..0x7f).contains(&b));
+    if line.len() > COMMON_LINE_MAX || !printable(line) {
+        return None;
+    }
+    let problem = &diagnostic.problem;
+    let message = problem.to_string();
+    let help = problem.help();
+    let path = diagnostic.path_display();
+    if [message.as_str(), help.as_str(), path.as_str()]
+        .iter()
+        .any(|t| t.contains(['\n', '\r', '\t']) || t.chars().any(char::is_control))
+    {
+        return None;
+    }
+    let span = caret_span(loc);
+    let shown = line;
+    if shown.is_empty() || span.start >= shown.len() {
+        return None;
+    }
+    let (code, _) = problem.code();
+    let level = match problem.severity() {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let number = loc.start.line.to_string();
+    let pad = " ".repeat(number.len());
+    let caret_end = span.end.min(shown.len()).max(span.start + 1);
+    let mut out =
+        String::with_capacity(message.len() + help.len() + path.len() + 2 * shown.len() + 64);
+    let _ = write!(
+        out,
+        "{level}[{code}]: {message}\n{pad}--> {path}:{}:{}\n{pad} |\n{number} | {shown}\n{pad} | {}{}\n{pad} |\nhelp: {help}",
+        loc.start.line,
+        span.start + 1,
+        " ".repeat(span.start),
+        "^".repeat(caret_end - span.start),
+    );
+    Some(out)
+}
+
+/// Any diagnostic, laid out by annotate-snippets.
+fn render_snippet(diagnostic: &Diagnostic, color: bool) -> String {
     let problem = &diagnostic.problem;
     let (code, _) = problem.code();
     let level = match problem.severity() {
@@ -671,6 +733,58 @@ pub fn did_you_mean<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The common case laid out by hand is what annotate-snippets lays out, for any line,
+    /// span, line number, message and help in its domain.
+    #[test]
+    fn the_common_plain_layout_is_the_librarys() {
+        use proptest::prelude::*;
+        let line = "[ -~]{0,110}";
+        let text = "[ -~]{1,600}";
+        let mut runner = proptest::test_runner::TestRunner::new(proptest::test_runner::Config {
+            cases: 2000,
+            ..Default::default()
+        });
+        let strategy = (
+            line,
+            text,
+            text,
+            1usize..120,
+            0usize..40,
+            1usize..30_000,
+            any::<bool>(),
+        );
+        let checked = std::cell::Cell::new(0);
+        let result = runner.run(
+            &strategy,
+            |(line, detail, hint, col, len, number, multi)| {
+                let location = Location {
+                    start: Position {
+                        line: number,
+                        column: col,
+                    },
+                    end: Position {
+                        line: if multi { number + 1 } else { number },
+                        column: col + len,
+                    },
+                    source_line: line.clone(),
+                };
+                let problem = Problem::InvalidValue { detail, hint };
+                let d = Diagnostic::new(problem, "content/t/e.md", Some(location));
+                if let Some(fast) = render_plain_common(&d) {
+                    checked.set(checked.get() + 1);
+                    prop_assert_eq!(fast, render_snippet(&d, false), "line {:?}", line);
+                }
+                Ok(())
+            },
+        );
+        assert!(result.is_ok(), "{result:?}");
+        assert!(
+            checked.get() > 1000,
+            "only {} cases in the common domain",
+            checked.get()
+        );
+    }
 
     #[test]
     fn positions_count_characters_not_bytes() {

@@ -387,7 +387,7 @@ fn main() -> ExitCode {
             let load = site.load_options();
             let outcome = errdex::check(&site.root, &load);
             load.progress.finish();
-            report(&outcome, format, true);
+            report(&outcome, format, Listing::Check);
             exit_code(errdex::fails(&outcome.diagnostics, strict))
         }
         Command::Init { dir, force } => {
@@ -571,7 +571,7 @@ fn build(site: &SiteArgs, output: PathBuf, format: Format, relative_urls: bool) 
             ExitCode::from(2)
         }
         Ok(outcome) => {
-            report(&outcome, format, false);
+            report(&outcome, format, Listing::Build);
             if outcome.has_errors() {
                 eprintln!("Build failed; {} left unchanged.", output.display());
                 return ExitCode::from(1);
@@ -780,8 +780,22 @@ fn exit_code(failed: bool) -> ExitCode {
     }
 }
 
-fn report(outcome: &Outcome, format: Format, always_summarize: bool) {
+/// How a command lists what it found (in the human format; JSON and GitHub get everything).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Listing {
+    /// `check`: every diagnostic, and always the summary line.
+    Check,
+    /// `build`: every error, the first [`BUILD_WARNINGS`] warnings, then a count per warning code;
+    /// the summary only when something was found.
+    Build,
+}
+
+/// How many warnings `build` prints in full before it counts the rest by code.
+const BUILD_WARNINGS: usize = 20;
+
+fn report(outcome: &Outcome, format: Format, listing: Listing) {
     let Ui { color, quiet } = ui();
+    let always_summarize = listing == Listing::Check;
     // `--quiet`: errors only, and no summary unless something failed.
     let shown: Vec<&Diagnostic> = outcome
         .diagnostics
@@ -794,7 +808,14 @@ fn report(outcome: &Outcome, format: Format, always_summarize: bool) {
             // thousands of warnings, and each rendering lays out its snippet.
             use rayon::prelude::*;
             use std::io::Write as _;
-            let rendered: Vec<String> = shown
+            // `build` keeps its log readable: the errors and the first warnings in full, the
+            // other warnings counted by code.
+            let any = !shown.is_empty();
+            let (full, counted) = match listing {
+                Listing::Check => (shown, Vec::new()),
+                Listing::Build => split_warnings(shown, BUILD_WARNINGS),
+            };
+            let rendered: Vec<String> = full
                 .par_iter()
                 .map(|d| diagnostic::render_human(d, color))
                 .collect();
@@ -802,11 +823,18 @@ fn report(outcome: &Outcome, format: Format, always_summarize: bool) {
             for text in rendered {
                 let _ = writeln!(err, "{text}\n");
             }
-            let summarize = if quiet {
-                !shown.is_empty()
-            } else {
-                !shown.is_empty() || always_summarize
-            };
+            if !counted.is_empty() {
+                let _ = writeln!(
+                    err,
+                    "{} more warnings, not shown (`errdex check` lists them all):",
+                    counted.iter().map(|(_, n)| n).sum::<usize>()
+                );
+                for ((code, name), n) in counted {
+                    let _ = writeln!(err, "  {code} {name}: {n}");
+                }
+                let _ = writeln!(err);
+            }
+            let summarize = any || (always_summarize && !quiet);
             if summarize {
                 let _ = writeln!(err, "{}", outcome.summary.line());
             }
@@ -821,6 +849,29 @@ fn report(outcome: &Outcome, format: Format, always_summarize: bool) {
             }
         }
     }
+}
+
+/// A diagnostic's code and name (`W002`, `stale-entry`) with how many were not shown.
+type Counted = ((&'static str, &'static str), usize);
+
+/// The diagnostics to print in full (every error, and the first `keep` warnings, in order) and
+/// the other warnings counted by code.
+fn split_warnings(shown: Vec<&Diagnostic>, keep: usize) -> (Vec<&Diagnostic>, Vec<Counted>) {
+    let mut full = Vec::with_capacity(shown.len().min(keep + 64));
+    let mut counted: std::collections::BTreeMap<(&'static str, &'static str), usize> =
+        std::collections::BTreeMap::new();
+    let mut warnings = 0;
+    for d in shown {
+        if d.severity() == diagnostic::Severity::Error {
+            full.push(d);
+        } else if warnings < keep {
+            warnings += 1;
+            full.push(d);
+        } else {
+            *counted.entry(d.problem.code()).or_default() += 1;
+        }
+    }
+    (full, counted.into_iter().collect())
 }
 
 /// Prints a value as indented JSON on standard output.

@@ -455,3 +455,38 @@ fn quiet_verbose_and_color_flags() {
         "quiet and verbose conflict"
     );
 }
+
+#[test]
+fn build_prints_the_first_warnings_and_counts_the_rest_check_lists_them_all() {
+    let site = SiteTest::fixture("basic");
+    // 25 stale entries: 25 W002 warnings, and no error.
+    for i in 0..25 {
+        let text = minimal()
+            .replace("updated: 2026-11-01", "updated: 2024-01-01")
+            .replace("Error: minimal", &format!("Error: minimal number {i}"));
+        site.write(&format!("content/tool-a/stale-{i:02}.md"), &text);
+    }
+    let build = site.run(&["build"]);
+    assert_eq!(build.code, 0, "{}", build.stderr);
+    let full = build.stderr.matches("warning[W002]").count();
+    assert_eq!(full, 20, "{}", build.stderr);
+    assert!(
+        build.stderr.contains(
+            "5 more warnings, not shown (`errdex check` lists them all):\n  W002 stale-entry: 5\n"
+        ),
+        "{}",
+        build.stderr
+    );
+    assert!(build.stderr.contains("0 errors, 25 warnings in 27 entries"));
+    let check = site.run(&["check"]);
+    assert_eq!(check.stderr.matches("warning[W002]").count(), 25);
+    assert!(!check.stderr.contains("not shown"));
+    // Machine formats always carry everything.
+    let github = site.run(&["build", "--format", "github"]);
+    assert_eq!(
+        github.stdout.matches("::warning ").count(),
+        25,
+        "{}",
+        github.stdout
+    );
+}
