@@ -734,6 +734,52 @@ pub fn did_you_mean<'a>(
 mod tests {
     use super::*;
 
+    /// How much faster the common plain layout is than the library's, on 78,000 warnings shaped
+    /// like a large imported site's (long messages, long lines). A measurement, not a check:
+    /// `cargo test --release --lib -- --ignored --nocapture plain_layout_speed`.
+    #[test]
+    #[ignore = "a measurement"]
+    fn plain_layout_speed() {
+        let line = "  - \"A second, quieter cause is a lockfile that points at an old certificate bundle.\"";
+        let ds: Vec<Diagnostic> = (0..78_000)
+            .map(|i| {
+                let location = Location {
+                    start: Position {
+                        line: 9 + i % 300,
+                        column: 5,
+                    },
+                    end: Position {
+                        line: 9 + i % 300,
+                        column: 86,
+                    },
+                    source_line: line.into(),
+                };
+                let problem = Problem::InvalidValue {
+                    detail: format!(
+                        "this sentence is in {i} entries; also in {}",
+                        "content/x/y.md, ".repeat(5)
+                    ),
+                    hint:
+                        "say it once, on the page where it belongs, and link there from the others"
+                            .into(),
+                };
+                Diagnostic::new(problem, format!("content/t/e-{i}.md"), Some(location))
+            })
+            .collect();
+        let time = |f: &dyn Fn(&Diagnostic) -> String| {
+            let started = std::time::Instant::now();
+            let bytes: usize = ds.iter().map(|d| f(d).len()).sum();
+            (started.elapsed(), bytes)
+        };
+        let (library, a) = time(&|d| render_snippet(d, false));
+        let (common, b) = time(&|d| render_human(d, false));
+        assert_eq!(a, b);
+        println!(
+            "78,000 warnings, one core: annotate-snippets {library:?}, common layout {common:?}: {:.1}x",
+            library.as_secs_f64() / common.as_secs_f64()
+        );
+    }
+
     /// The common case laid out by hand is what annotate-snippets lays out, for any line,
     /// span, line number, message and help in its domain.
     #[test]
