@@ -320,14 +320,20 @@
     return h >>> 0;
   }
 
-  /* A posting list stores each document as the gap from the previous one; turn them back into
-   * document numbers (once per list: loaded files are cached). */
+  /* A posting list as stored: each document as the gap from the previous one, then each one's
+   * weight ([gap, gap, ..., wtf, wtf, ...]); as ranked: [doc, wtf, doc, wtf, ...] (decoded once
+   * per list: loaded files are cached). */
   function decodeList(list) {
     if (!list.decoded) {
-      for (var k = 2; k < list.length; k += 2) list[k] += list[k - 2];
-      list.decoded = true;
+      var half = list.length / 2, out = new Array(list.length), doc = 0;
+      for (var k = 0; k < half; k++) {
+        doc += list[k];
+        out[2 * k] = doc;
+        out[2 * k + 1] = list[half + k];
+      }
+      list.decoded = out;
     }
-    return list;
+    return list.decoded;
   }
 
   /* The path of shard `i` of a family of the main index ({count, path}). */

@@ -345,7 +345,7 @@ const INLINE_POSTINGS: usize = 24;
 /// Terms per shard of the word lists (`words-<n>`), which are read only to complete a typed
 /// prefix or to find a typo's neighbours; each term is listed under three keys
 /// ([`word_keys`]).
-const WORDS_PER_SHARD: usize = 400;
+const WORDS_PER_SHARD: usize = 100;
 /// Documents per document shard: a search page shows 20 results, each from some shard; small
 /// shards waste few rows.
 pub const DOCS_PER_SHARD: usize = 10;
@@ -622,8 +622,8 @@ fn push_family(
     }
 }
 
-/// A term of a dictionary shard: its postings (document gaps and weighted term frequencies,
-/// `[gap, wtf, gap, wtf, ...]`), the number of the `postings` file that holds them, or, for a
+/// A term of a dictionary shard: its postings (each document as the gap from the previous one,
+/// then each one's weighted term frequency: `[gap, gap, ..., wtf, wtf, ...]`), the number of the `postings` file that holds them, or, for a
 /// term too common to score ([`super::rank::too_common`]), only its document frequency.
 #[derive(Serialize)]
 #[serde(untagged)]
@@ -643,17 +643,18 @@ fn term_shards(index: &Index) -> (Vec<BTreeMap<&str, TermEntry>>, Vec<Vec<u32>>)
         let entry = if rank::too_common(list.len(), n) {
             TermEntry::Common(list.len())
         } else {
-            // Document numbers as gaps from the previous one: long lists of common words
-            // compress to almost nothing.
+            // Document numbers as gaps from the previous one, then the weights: two runs of
+            // alike numbers, which compress better than pairs.
             let mut previous = 0;
-            let flat: Vec<u32> = list
+            let mut flat: Vec<u32> = list
                 .iter()
-                .flat_map(|&(d, w)| {
+                .map(|&(d, _)| {
                     let gap = d - previous;
                     previous = d;
-                    [gap, w]
+                    gap
                 })
                 .collect();
+            flat.extend(list.iter().map(|&(_, w)| w));
             if list.len() > INLINE_POSTINGS {
                 lists.push(flat);
                 TermEntry::File {
