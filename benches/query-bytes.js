@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Bytes a reader's browser transfers for a search: serves a built errdex site on 127.0.0.1,
 // opens its search page in Chromium with a cold cache for each query, and adds up the gzipped
-// size of every search file fetched (search.js, the manifest, the main index, term and docs
-// shards); then types a second query in the same page and counts only what it adds.
+// size of every search file fetched (search.js, the manifest, the main index, the shards; and,
+// as first_query_index_gzip_bytes, the index files alone, without the page's own script); then
+// types a second query in the same page and counts only what it adds.
 //
 // Usage: node benches/query-bytes.js <built site folder> [queries.json]
 // Needs tests/browser's node modules (run tests/browser/run once, or npm ci there) and Chromium
@@ -76,9 +77,11 @@ async function main() {
     await page.evaluate(() => { document.getElementById('page-results-status').textContent = ''; });
     await page.fill('#page-q', second);
     await settled();
+    const index = (set) => new Set(Array.from(set).filter((f) => f.startsWith('/search/')));
     console.log(JSON.stringify({
       query: first.slice(0, 60),
       first_query_gzip_bytes: sum(firstFiles),
+      first_query_index_gzip_bytes: sum(index(firstFiles)),
       first_query_requests: firstFiles.size,
       status: firstStatus,
       top: top[0],

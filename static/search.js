@@ -108,26 +108,28 @@
     return edits + (a.length - i) + (b.length - j) <= 1;
   }
 
-  /* The query's slots: [[term, weight], ...] per distinct word. */
-  function slots(query, index, words) {
+  /* Whether a query is being typed: its last word is then also a prefix. */
+  function isTyping(query, words, p) {
+    return !/\s$/.test(query) && query.indexOf('\n') < 0 && words.length <= p.max_typed_words;
+  }
+
+  /* The query's slots: [[term, weight], ...] per distinct word. `view` (gather) answers which
+   * terms the index has, which complete a prefix and which are one edit away. */
+  function slots(query, index, view, words) {
     var p = index.params;
-    var typing = !/\s$/.test(query) && query.indexOf('\n') < 0 && words.length <= p.max_typed_words;
+    var typing = isTyping(query, words, p);
     var seen = new Set();
     var out = [];
     words.forEach(function (word, i) {
       if (seen.has(word)) return;
       seen.add(word);
       var alts = [];
-      if (index.dfOf.has(word)) alts.push([word, 1.0]);
+      if (view.has(word)) alts.push([word, 1.0]);
       if (typing && i === words.length - 1) {
-        var n = 0;
-        for (var k = 0; k < index.terms.length && n < p.max_expansions; k++) {
-          var t = index.terms[k];
-          if (t !== word && t.startsWith(word)) { alts.push([t, p.prefix_weight]); n++; }
-        }
+        view.prefixed(word).forEach(function (t) { alts.push([t, p.prefix_weight]); });
       }
       if (alts.length === 0 && Array.from(word).length >= 5) {
-        index.terms.forEach(function (t) { if (withinOneEdit(word, t)) alts.push([t, p.typo_weight]); });
+        view.near(word).forEach(function (t) { alts.push([t, p.typo_weight]); });
       }
       if (alts.length) out.push(alts);
     });
@@ -138,10 +140,10 @@
   function byScore(a, b) { return b.score - a.score || a.doc - b.doc; }
 
   /* The first stage of search::rank: BM25 with the coverage and tool boosts, every page that
-   * shares a word (and that `keep` accepts), best first. `postings(term)` gives
-   * [doc, wtf, doc, wtf, ...] for a term of the index. */
-  function firstStage(index, postings, query, words, keep) {
-    var lengths = index.lengths, n = lengths.length;
+   * shares a word (and that `keep` accepts), best first. `view.postings(term)` gives
+   * [doc, wtf, doc, wtf, ...] for a term of the index that is scored. */
+  function firstStage(index, view, query, words, keep) {
+    var lengths = index.docLengths, n = lengths.length;
     if (!n) return [];
     var total = 0;
     for (var i = 0; i < n; i++) total += lengths[i];
@@ -149,12 +151,12 @@
     var scores = new Float64Array(n), covered = new Float64Array(n), matched = [];
     for (i = 0; i < n; i++) matched.push([]);
     var possible = 0;
-    var theSlots = slots(query, index, words);
+    var theSlots = slots(query, index, view, words);
     theSlots.forEach(function (alts) {
       var best = new Float64Array(n), bestIdf = new Float64Array(n), bestTerm = new Array(n);
       var slotMax = 0;
       alts.forEach(function (alt) {
-        var term = alt[0], weight = alt[1], list = postings(term);
+        var term = alt[0], weight = alt[1], list = view.postings(term);
         if (!list) return;
         var df = list.length / 2;
         var idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
@@ -225,13 +227,14 @@
     return best;
   }
 
-  /* Of a page's pattern lines, the one the query holds best as a phrase: [share, run, words]. */
-  function bestPhrase(patterns, words, maxGap, weight) {
+  /* Of a page's pattern lines, the one the query holds best as a phrase: [share, run, words].
+   * `totals` holds each line's weight (search::rank::line_weights), from the docs shard. */
+  function bestPhrase(patterns, totals, words, maxGap, weight) {
     var best = [0, 0, 0];
-    patterns.forEach(function (p) {
-      patternLines(p).forEach(function (line) {
-        var toks = patternTokens(line), len = 0, total = 0;
-        toks.forEach(function (t) { if (t !== GAP) { len++; total += weight(t); } });
+    patterns.forEach(function (p, i) {
+      patternLines(p).forEach(function (line, j) {
+        var toks = patternTokens(line), len = 0, total = totals[i][j];
+        toks.forEach(function (t) { if (t !== GAP) len++; });
         if (!len || total <= 0) return;
         var run = longestRun(toks, words, maxGap, weight);
         var share = run[1] >= Math.min(len, 2) ? run[0] / total : 0;
@@ -248,14 +251,15 @@
   }
 
   /* The second stage: the best `rerank` hits re-ranked by phrase, every hit's confidence set;
-   * `patternsOf(doc)` gives a page's signature and variants. Then the floor and the limit. */
+   * `patternsOf(doc)` gives a page's signature and variants and their lines' weights
+   * ({patterns, weights}, rowPatterns). Then the floor and the limit. */
   /* The query's distinct words with their idf (a word in no page gets the highest). */
-  function wordWeights(index, words) {
-    var n = index.lengths.length, seen = new Set(), out = [];
+  function wordWeights(index, view, words) {
+    var n = index.docLengths.length, seen = new Set(), out = [];
     words.forEach(function (w) {
       if (seen.has(w)) return;
       seen.add(w);
-      var df = index.dfOf.has(w) ? index.dfOf.get(w) : 0;
+      var df = view.df(w);
       out.push([w, Math.log(1 + (n - df + 0.5) / (df + 0.5))]);
     });
     out.sort(function (a, b) { return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0; });
@@ -272,20 +276,21 @@
     return found / total;
   }
 
-  function finish(index, hits, words, patternsOf, limit) {
+  function finish(index, view, hits, words, patternsOf, limit) {
     var p = index.params;
     words = words.slice(0, p.max_phrase_words);
-    var weights = wordWeights(index, words);
-    var n = index.lengths.length;
+    var weights = wordWeights(index, view, words);
+    var n = index.docLengths.length;
     var weight = function (w) {
-      var df = index.dfOf.has(w) ? index.dfOf.get(w) : 0;
+      var df = view.df(w);
       return Math.log(1 + (n - df + 0.5) / (df + 0.5));
     };
     var top = Math.min(hits.length, p.rerank);
     for (var i = 0; i < top; i++) {
-      var h = hits[i], best = bestPhrase(patternsOf(h.doc), words, p.max_gap, weight);
+      var h = hits[i], row = patternsOf(h.doc);
+      var best = bestPhrase(row.patterns, row.weights, words, p.max_gap, weight);
       h.evidence.phrase = best[0]; h.evidence.run = best[1]; h.evidence.line_words = best[2];
-      h.evidence.explained = explained(patternsOf(h.doc), weights);
+      h.evidence.explained = explained(row.patterns, weights);
       h.score = round6(h.score * (1 + p.phrase * best[0]));
     }
     var head = hits.slice(0, top).sort(byScore);
@@ -300,11 +305,12 @@
     return hits.filter(function (h) { return h.score >= floor; }).slice(0, limit);
   }
 
-  /* rank(index, postings, patternsOf, query, limit, keep) -> [{doc, score, matched, confident}]:
-   * the same as search::rank_among, when every page's patterns are at hand. */
-  function rank(index, postings, patternsOf, query, limit, keep) {
+  /* rank(index, view, patternsOf, query, limit, keep) -> [{doc, score, matched, confident}]:
+   * the same as search::rank_among, once gather has loaded what the query needs and every
+   * page's patterns are at hand. */
+  function rank(index, view, patternsOf, query, limit, keep) {
     var words = tokens(query);
-    return finish(index, firstStage(index, postings, query, words, keep), words, patternsOf, limit);
+    return finish(index, view, firstStage(index, view, query, words, keep), words, patternsOf, limit);
   }
 
   /* FNV-1a 32 over UTF-8, as search::shard_hash. */
@@ -314,21 +320,131 @@
     return h >>> 0;
   }
 
-  /* Shards store each posting's document as the gap from the previous one; turn them back into
-   * document numbers (once per list). */
-  function decodeGaps(postings) {
-    Object.keys(postings).forEach(function (t) {
-      var list = postings[t];
-      if (list.decoded) return;
-      for (var k = 2; k < list.length; k += 2) list[k] += list[k - 2];
-      list.decoded = true;
+  /* A posting list as stored: each document as the gap from the previous one, then each one's
+   * weight ([gap, gap, ..., wtf, wtf, ...]); as ranked: [doc, wtf, doc, wtf, ...] (decoded once
+   * per list: loaded files are cached). */
+  function decodeList(list) {
+    if (!list.decoded) {
+      var half = list.length / 2, out = new Array(list.length), doc = 0;
+      for (var k = 0; k < half; k++) {
+        doc += list[k];
+        out[2 * k] = doc;
+        out[2 * k + 1] = list[half + k];
+      }
+      list.decoded = out;
+    }
+    return list.decoded;
+  }
+
+  /* The path of shard `i` of a family of the main index ({count, path}). */
+  function shardPath(family, i) { return family.path.replace('{}', String(i)); }
+
+  /* Strings in code point order (UTF-8 byte order, as Rust sorts them). */
+  function byCodePoint(a, b) {
+    var i = 0, j = 0;
+    while (i < a.length && j < b.length) {
+      var x = a.codePointAt(i), y = b.codePointAt(j);
+      if (x !== y) return x - y;
+      i += x > 0xffff ? 2 : 1; j += y > 0xffff ? 2 : 1;
+    }
+    return (a.length - i) - (b.length - j);
+  }
+
+  /* The keys of the word lists (search::index::word_keys): a prefix's first two characters; a
+   * word one edit away has the same first or last character and a length one apart at most. */
+  function prefixKey(word) { return 'p' + Array.from(word).slice(0, 2).join(''); }
+  function typoKeys(word) {
+    var chars = Array.from(word), len = chars.length, out = [];
+    [len - 1, len, len + 1].forEach(function (l) {
+      out.push('f' + l + chars[0], 'l' + l + chars[len - 1]);
     });
+    return out;
+  }
+
+  /* Loads, through get(path) -> Promise of the file's data, what ranking `query` needs: the
+   * dictionary shards of its words, the word lists for a typed prefix and for typos, then the
+   * shards and posting files of every term that may stand for a word. Resolves to the view that
+   * slots, firstStage and finish read. */
+  function gather(index, get, query, words) {
+    var p = index.params, entries = new Map(), lists = new Map(), vocab = new Map();
+    function termShards(terms) {
+      var ids = new Set();
+      terms.forEach(function (t) { ids.add(shardHash(t) % index.terms.count); });
+      return Promise.all(Array.from(ids).map(function (i) {
+        return get(shardPath(index.terms, i)).then(function (shard) {
+          Object.keys(shard).forEach(function (t) { entries.set(t, shard[t]); });
+        });
+      }));
+    }
+    function wordShards(keys) {
+      var ids = new Set();
+      keys.forEach(function (k) { ids.add(shardHash(k) % index.words.count); });
+      return Promise.all(Array.from(ids).map(function (i) {
+        return get(shardPath(index.words, i)).then(function (list) { vocab.set(i, list); });
+      }));
+    }
+    function under(key) { return vocab.get(shardHash(key) % index.words.count) || []; }
+    var view = {
+      has: function (t) { return entries.has(t); },
+      prefixed: function (w) {
+        return under(prefixKey(w)).filter(function (t) { return t !== w && t.startsWith(w); })
+          .slice(0, p.max_expansions);
+      },
+      near: function (w) {
+        var found = new Set();
+        typoKeys(w).forEach(function (k) {
+          under(k).forEach(function (t) { if (withinOneEdit(w, t)) found.add(t); });
+        });
+        return Array.from(found).sort(byCodePoint);
+      },
+      df: function (t) {
+        var e = entries.get(t);
+        if (e === undefined) return 0;
+        if (typeof e === 'number') return e;
+        return Array.isArray(e) ? e.length / 2 : e.df;
+      },
+      /* Null for a term the index lacks, or too common to score (its entry is its df). */
+      postings: function (t) {
+        var e = entries.get(t);
+        if (e === undefined || typeof e === 'number') return null;
+        return Array.isArray(e) ? decodeList(e) : lists.get(e.file) || null;
+      }
+    };
+    var distinct = Array.from(new Set(words)), last = words.length - 1;
+    var prefixWord = isTyping(query, words, p) && last >= 0 && words.indexOf(words[last]) === last
+      ? words[last] : null;
+    return Promise.all([termShards(distinct), prefixWord ? wordShards([prefixKey(prefixWord)]) : null])
+      .then(function () {
+        var typos = distinct.filter(function (w) {
+          return !entries.has(w) && Array.from(w).length >= 5 &&
+            !(w === prefixWord && view.prefixed(w).length);
+        });
+        return wordShards([].concat.apply([], typos.map(typoKeys)));
+      }).then(function () {
+        var alts = [];
+        slots(query, index, view, words).forEach(function (a) { a.forEach(function (x) { alts.push(x[0]); }); });
+        return termShards(alts).then(function () { return alts; });
+      }).then(function (alts) {
+        var files = new Set();
+        alts.forEach(function (t) {
+          var e = entries.get(t);
+          if (e && typeof e === 'object' && !Array.isArray(e)) files.add(e.file);
+        });
+        return Promise.all(Array.from(files).map(function (k) {
+          return get(shardPath(index.postings, k)).then(function (list) { lists.set(k, decodeList(list)); });
+        }));
+      }).then(function () { return view; });
   }
 
   function prepare(index) {
-    index.dfOf = new Map();
-    index.terms.forEach(function (t, i) { index.dfOf.set(t, index.df[i]); });
-    index.docTool = new Uint32Array(index.lengths.length);
+    var norms = index.norms, n = norms.length, lengths = new Array(n);
+    for (var i = 0; i < n; i++) {
+      var c = norms.charCodeAt(i);
+      if (c > 0x5c) c--;
+      lengths[i] = index.lengths[c - 0x30];
+    }
+    index.docLengths = lengths;
+    index.docTool = new Uint32Array(n);
     index.tools.forEach(function (tool, i) {
       for (var k = 0; k < tool.docs.length; k += 2) {
         index.docTool.fill(i, tool.docs[k], tool.docs[k] + tool.docs[k + 1]);
@@ -337,11 +453,42 @@
     return index;
   }
 
-  /* A document row of a docs shard: id, title, URL, tool, code, kind, quick fix, patterns... */
-  var ROW_PATTERNS = 7;
+  /* The docs shards' rows of some documents: Promise of Map doc -> row. */
+  function rowsOf(index, get, docs) {
+    var size = index.doc_shard_size;
+    var shards = new Set(docs.map(function (d) { return Math.floor(d / size); }));
+    return Promise.all(Array.from(shards).map(function (i) {
+      return get(shardPath(index.docs, i)).then(function (rows) { return [i, rows]; });
+    })).then(function (loaded) {
+      var byShard = new Map(loaded), out = new Map();
+      docs.forEach(function (d) { out.set(d, byShard.get(Math.floor(d / size))[d % size]); });
+      return out;
+    });
+  }
+
+  /* Everything a search does but showing: loads what the query needs through get(path), ranks
+   * (the first stage, then the phrase stage on the rows of the best pages). Resolves to
+   * {hits, rows} (rows: Map doc -> docs shard row). */
+  function searchIndex(index, get, query, limit, keep) {
+    var words = tokens(query);
+    return gather(index, get, query, words).then(function (view) {
+      var first = firstStage(index, view, query, words, keep);
+      var wanted = first.slice(0, Math.max(index.params.rerank, limit)).map(function (h) { return h.doc; });
+      return rowsOf(index, get, wanted).then(function (rows) {
+        var hits = finish(index, view, first, words, function (d) { return rowPatterns(rows.get(d)); }, limit);
+        return { hits: hits, rows: rows };
+      });
+    });
+  }
+
+  /* A document row of a docs shard: id, title, URL, tool, code, kind, quick fix, the weights
+   * of the patterns' lines, patterns... */
+  var ROW_WEIGHTS = 7, ROW_PATTERNS = 8;
+  /* What the phrase stage reads of a row. */
+  function rowPatterns(row) { return { patterns: row.slice(ROW_PATTERNS), weights: row[ROW_WEIGHTS] }; }
 
   var api = { tokens: tokens, rank: rank, prepare: prepare, shardHash: shardHash,
-    decodeGaps: decodeGaps, ROW_PATTERNS: ROW_PATTERNS };
+    gather: gather, searchIndex: searchIndex, rowPatterns: rowPatterns, ROW_PATTERNS: ROW_PATTERNS };
   if (typeof module === 'object' && module.exports) { module.exports = api; return; }
   if (typeof document === 'undefined') return;
 
@@ -421,20 +568,6 @@
     return mainIndex;
   }
 
-  /* The docs shards' rows of some documents: Map doc -> row. */
-  function rowsOf(index, docs) {
-    var shards = new Set(docs.map(function (d) { return Math.floor(d / index.doc_shard_size); }));
-    return Promise.all(Array.from(shards).map(function (i) {
-      return fetchJson(asset(index.doc_shards[i])).then(function (rows) { return [i, rows]; });
-    })).then(function (loaded) {
-      var byShard = new Map(loaded), out = new Map();
-      docs.forEach(function (d) {
-        out.set(d, byShard.get(Math.floor(d / index.doc_shard_size))[d % index.doc_shard_size]);
-      });
-      return out;
-    });
-  }
-
   /* The filter of the search page: the documents of one tool and/or one kind. */
   function keepFor(index, filters) {
     var tool = filters && filters.tool ? index.tools.findIndex(function (t) { return t.id === filters.tool; }) : -1;
@@ -451,28 +584,14 @@
    * rows of the best pages), and returns the results with their details. */
   function search(query, limit, filters) {
     return loadIndex().then(function (index) {
-      var words = tokens(query);
-      var terms = new Set();
-      slots(query, index, words).forEach(function (alts) { alts.forEach(function (a) { terms.add(a[0]); }); });
-      var shardIds = new Set();
-      terms.forEach(function (t) { shardIds.add(shardHash(t) % index.term_shards.length); });
-      return Promise.all(Array.from(shardIds).map(function (i) {
-        return fetchJson(asset(index.term_shards[i]));
-      })).then(function (shards) {
-        var merged = {};
-        shards.forEach(function (s) { Object.assign(merged, s); });
-        decodeGaps(merged);
-        var first = firstStage(index, function (t) { return merged[t]; }, query, words, keepFor(index, filters));
-        var wanted = first.slice(0, Math.max(index.params.rerank, limit)).map(function (h) { return h.doc; });
-        return rowsOf(index, wanted).then(function (rows) {
-          var hits = finish(index, first, words, function (d) { return rows.get(d).slice(ROW_PATTERNS); }, limit);
-          return hits.map(function (h) {
-            var row = rows.get(h.doc);
-            return { id: row[0], title: row[1], url: pageUrl(row[2]), tool: row[3], code: row[4], kind: row[5],
-              quickFix: row[6], signature: row[ROW_PATTERNS], score: h.score, matched: h.matched,
-              confident: h.confident };
-          });
-        });
+      var get = function (path) { return fetchJson(asset(path)); };
+      return searchIndex(index, get, query, limit, keepFor(index, filters));
+    }).then(function (found) {
+      return found.hits.map(function (h) {
+        var row = found.rows.get(h.doc);
+        return { id: row[0], title: row[1], url: pageUrl(row[2]), tool: row[3], code: row[4], kind: row[5],
+          quickFix: row[6], signature: row[ROW_PATTERNS], score: h.score, matched: h.matched,
+          confident: h.confident };
       });
     });
   }

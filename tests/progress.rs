@@ -78,7 +78,7 @@ fn on_a_terminal_the_build_shows_its_stages_and_clears_them_before_the_summary()
     }
     // The bar's last line is cleared; the summary is alone on its line, as without a bar.
     let last = shown.rsplit("\x1b[2K").next().unwrap_or_default();
-    assert!(last.starts_with("Built 21 pages in "), "{shown:?}");
+    assert!(last.starts_with("Built 22 pages in "), "{shown:?}");
     assert!(last.ends_with(" → public\r\n"), "{shown:?}");
     assert!(site.path("public/index.html").is_file());
 }
@@ -104,7 +104,7 @@ fn on_a_terminal_no_bar_in_ci_with_quiet_or_with_a_dumb_terminal() {
         if args.contains(&"--quiet") {
             assert_eq!(run.stderr, "", "{what}");
         } else {
-            assert!(run.stderr.starts_with("Built 21 pages in "), "{what}");
+            assert!(run.stderr.starts_with("Built 22 pages in "), "{what}");
         }
     }
 }
@@ -121,7 +121,7 @@ fn on_a_terminal_a_build_shorter_than_a_second_prints_only_its_summary() {
     if build_seconds(&run.stderr) < 1.0 {
         assert_no_bar(&run, "a short build");
         assert!(
-            run.stderr.starts_with("Built 21 pages in "),
+            run.stderr.starts_with("Built 22 pages in "),
             "{}",
             run.stderr
         );

@@ -288,25 +288,32 @@ fn the_search_index_is_written_as_scripts_a_page_can_load() {
     let served_manifest = json("search/manifest.json");
     let served_index = json(served_manifest["index"].as_str().expect("index"));
     // The same index, but for the names of its files.
-    for key in ["terms", "df", "lengths", "tools", "kinds", "params"] {
+    for key in [
+        "norms",
+        "lengths",
+        "tools",
+        "kinds",
+        "params",
+        "doc_shard_size",
+    ] {
         assert_eq!(index[key], served_index[key], "{key}");
     }
-    let names = |v: &serde_json::Value, key: &str| -> Vec<String> {
-        v[key]
-            .as_array()
-            .expect("a list")
-            .iter()
-            .map(|s| s.as_str().expect("a path").to_string())
-            .collect()
-    };
-    for key in ["term_shards", "doc_shards"] {
-        let (offline, served) = (names(&index, key), names(&served_index, key));
-        assert_eq!(offline.len(), served.len());
-        for (o, s) in offline.iter().zip(&served) {
+    for family in ["terms", "postings", "words", "docs"] {
+        let (offline, served) = (&index[family], &served_index[family]);
+        assert_eq!(offline["count"], served["count"], "{family}");
+        let count = offline["count"].as_u64().expect("a count");
+        let path = |v: &serde_json::Value, i: u64| -> String {
+            v["path"]
+                .as_str()
+                .expect("a path")
+                .replace("{}", &i.to_string())
+        };
+        for i in 0..count {
+            let (o, s) = (path(offline, i), path(served, i));
             assert!(o.ends_with(".js") && s.ends_with(".json"), "{o} {s}");
-            let offline = data(o);
-            let mut served = json(s);
-            if key == "doc_shards" {
+            let offline = data(&o);
+            let mut served = json(&s);
+            if family == "docs" {
                 // Rows: id, title, URL... A result's URL is relative to the root.
                 for row in served.as_array_mut().expect("rows") {
                     let url = row[2].as_str().expect("url").to_string();
@@ -337,12 +344,8 @@ fn search_js_ranks_a_relative_builds_index() {
           return data.get(rel);
         };
         const index = s.prepare(load(load('search/manifest.js').index));
-        const shards = index.term_shards.map(load);
-        shards.forEach(s.decodeGaps);
-        const docs = index.doc_shards.flatMap(load);
-        const postings = t => shards[s.shardHash(t) % shards.length][t];
-        const hits = s.rank(index, postings, d => docs[d].slice(s.ROW_PATTERNS), 'Error: minimal', 3);
-        console.log(JSON.stringify(hits.map(h => docs[h.doc][2])));
+        s.searchIndex(index, rel => Promise.resolve(load(rel)), 'Error: minimal', 3).then(({ hits, rows }) =>
+          console.log(JSON.stringify(hits.map(h => rows.get(h.doc)[2]))));
     "#;
     let js = Path::new(env!("CARGO_MANIFEST_DIR")).join("static/search.js");
     let output = Command::new("node")

@@ -54,7 +54,8 @@ pub struct ToolNames {
 #[derive(Debug, Clone, Default)]
 pub struct Index {
     pub docs: Vec<DocMeta>,
-    /// Weighted length of each document, ×10.
+    /// Weighted length of each document, ×10, rounded to one of the lengths of
+    /// [`length_level`]'s steps (so the browser gets one character per document).
     pub lengths: Vec<u32>,
     /// term → postings (document, weighted term frequency ×10), by document.
     pub terms: BTreeMap<String, Vec<(u32, u32)>>,
@@ -245,7 +246,9 @@ impl Index {
         add_prose(entries, &mut part.terms, &mut docs);
         let mut index = Index::default();
         for (_, length, meta) in docs {
-            index.lengths.push((length * 10.0).round() as u32);
+            index
+                .lengths
+                .push(level_length(length_level((length * 10.0).round() as u32)));
             index.docs.push(meta);
         }
         index.terms = part
@@ -333,10 +336,53 @@ pub fn shard_hash(term: &str) -> u32 {
     h
 }
 
-/// Postings per term shard, and documents per document shard: small enough that a query on a
-/// 10,000-page site fetches well under 250 KB gzipped.
-const POSTINGS_PER_SHARD: usize = 3000;
-pub const DOCS_PER_SHARD: usize = 50;
+/// Terms per dictionary shard (`terms-<n>`): a query fetches one per distinct word, so they are
+/// small; each holds its terms' postings when short, or the number of the file that holds them.
+const TERMS_PER_SHARD: usize = 32;
+/// A term with more postings than this has a file of its own (`postings-<n>`), fetched only when
+/// a query holds the term.
+const INLINE_POSTINGS: usize = 24;
+/// Terms per shard of the word lists (`words-<n>`), which are read only to complete a typed
+/// prefix or to find a typo's neighbours; each term is listed under three keys
+/// ([`word_keys`]).
+const WORDS_PER_SHARD: usize = 100;
+/// Documents per document shard: a search page shows 20 results, each from some shard; small
+/// shards waste few rows.
+pub const DOCS_PER_SHARD: usize = 10;
+
+/// Document lengths are kept to steps of 10% (as Lucene's one-byte norms): one character per
+/// document in the main index, and BM25 barely notices (b = 0.5 halves a length's effect).
+const LENGTH_STEP: f64 = 1.1;
+
+/// The step of a length (×10).
+pub fn length_level(length: u32) -> u32 {
+    if length <= 1 {
+        0
+    } else {
+        (f64::from(length).ln() / LENGTH_STEP.ln()).round() as u32
+    }
+}
+
+/// The length (×10) that stands for a step.
+pub fn level_length(level: u32) -> u32 {
+    LENGTH_STEP.powi(level as i32).round() as u32
+}
+
+/// The keys a term is listed under in the word lists: its first two characters (prefixes of a
+/// typed word), and its length with its first or its last character (a word one edit away from
+/// another has the same first or the same last character, and a length one apart at most).
+/// search.js computes the same keys.
+pub fn word_keys(term: &str) -> [String; 3] {
+    let chars: Vec<char> = term.chars().collect();
+    let len = chars.len();
+    let first = chars.first().copied().unwrap_or(' ');
+    let last = chars.last().copied().unwrap_or(' ');
+    [
+        format!("p{}", chars.iter().take(2).collect::<String>()),
+        format!("f{len}{first}"),
+        format!("l{len}{last}"),
+    ]
+}
 
 #[derive(Serialize)]
 struct Params {
@@ -376,19 +422,30 @@ struct ToolRow<'a> {
     docs: Vec<u32>,
 }
 
+/// A family of shards: how many, and the path of shard `n` as `path` with `{}` replaced by `n`.
+#[derive(Serialize)]
+struct Family {
+    count: usize,
+    path: String,
+}
+
+/// What every query needs, and nothing that grows with the vocabulary.
 #[derive(Serialize)]
 struct MainIndex<'a> {
     version: u32,
     params: Params,
-    lengths: &'a [u32],
-    terms: Vec<&'a str>,
-    df: Vec<usize>,
+    /// Each document's length as one character: its position in `lengths`, from `0`
+    /// (skipping `\`).
+    norms: String,
+    lengths: Vec<u32>,
     tools: Vec<ToolRow<'a>>,
     /// Each document's kind as one letter of `kind_ids` (`-`: none), for the kind filter.
     kinds: String,
     kind_ids: Vec<&'a str>,
-    term_shards: Vec<String>,
-    doc_shards: Vec<String>,
+    terms: Family,
+    words: Family,
+    postings: Family,
+    docs: Family,
     doc_shard_size: usize,
 }
 
@@ -439,6 +496,24 @@ fn kind_letters(index: &Index) -> (String, Vec<&str>) {
     (letters, ids)
 }
 
+/// The documents' lengths as one character each, and the lengths the characters stand for.
+fn norms(index: &Index) -> (String, Vec<u32>) {
+    let mut lengths: Vec<u32> = index.lengths.clone();
+    lengths.sort_unstable();
+    lengths.dedup();
+    let text = index
+        .lengths
+        .iter()
+        .map(|l| {
+            let at = lengths.binary_search(l).unwrap_or(0) as u32;
+            // From `0`, skipping `\`, which JSON would escape.
+            let code = 0x30 + at;
+            char::from_u32(if code >= 0x5c { code + 1 } else { code }).unwrap_or('0')
+        })
+        .collect();
+    (text, lengths)
+}
+
 /// A file of the search index: its path under the output folder and its text.
 pub struct IndexFile {
     pub path: String,
@@ -447,10 +522,17 @@ pub struct IndexFile {
 
 /// FNV-1a, 64 bits: a fast, stable hash of some bytes (file fingerprints, page texts).
 pub fn fnv1a64(content: &[u8]) -> u64 {
+    fnv1a64_parts([content])
+}
+
+/// FNV-1a, 64 bits, over the parts one after the other.
+fn fnv1a64_parts<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in content {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    for part in parts {
+        for b in part {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
     }
     h
 }
@@ -464,11 +546,15 @@ pub fn fingerprint(name: &str, ext: &str, content: &[u8]) -> String {
 /// index, then the shards.
 pub fn index_files(index: &Index, form: Form) -> Vec<IndexFile> {
     let mut files = Vec::new();
-    let term_names = term_shards(index, form, &mut files);
-    let doc_names = doc_shards(index, form, &mut files);
+    let (term_shards, lists) = term_shards(index);
+    let terms = push_family(&mut files, form, "terms", &term_shards);
+    let postings = push_family(&mut files, form, "postings", &lists);
+    let words = push_family(&mut files, form, "words", &word_shards(index));
+    let docs = push_family(&mut files, form, "docs", &doc_shards(index));
     let (kinds, kind_ids) = kind_letters(index);
+    let (norms, lengths) = norms(index);
     let main = MainIndex {
-        version: 2,
+        version: 3,
         params: Params {
             k1: K1,
             b: B,
@@ -491,14 +577,15 @@ pub fn index_files(index: &Index, form: Form) -> Vec<IndexFile> {
                 explained: rank::CONFIDENT_EXPLAINED,
             },
         },
-        lengths: &index.lengths,
-        terms: index.terms.keys().map(String::as_str).collect(),
-        df: index.terms.values().map(Vec::len).collect(),
+        norms,
+        lengths,
         tools: tool_rows(index),
         kinds,
         kind_ids,
-        term_shards: term_names,
-        doc_shards: doc_names,
+        terms,
+        words,
+        postings,
+        docs,
         doc_shard_size: DOCS_PER_SHARD,
     };
     let text = serde_json::to_string(&main).unwrap_or_default();
@@ -511,71 +598,138 @@ pub fn index_files(index: &Index, form: Form) -> Vec<IndexFile> {
     files
 }
 
-/// The postings, sharded by term hash, as files; returns their paths.
-fn term_shards(index: &Index, form: Form, files: &mut Vec<IndexFile>) -> Vec<String> {
-    let postings: usize = index.terms.values().map(Vec::len).sum();
-    let term_shards = postings.div_ceil(POSTINGS_PER_SHARD).max(1);
-    let mut shards: Vec<BTreeMap<&str, Vec<u32>>> = vec![BTreeMap::new(); term_shards];
-    for (term, list) in &index.terms {
-        // Document numbers as gaps from the previous one: long lists of common words compress
-        // to almost nothing.
-        let mut previous = 0;
-        let flat = list
-            .iter()
-            .flat_map(|&(d, w)| {
-                let gap = d - previous;
-                previous = d;
-                [gap, w]
-            })
-            .collect();
-        shards[shard_hash(term) as usize % term_shards].insert(term, flat);
-    }
-    shards
-        .iter()
-        .enumerate()
-        .map(|(i, shard)| push_shard(files, form, &format!("terms-{i}"), shard))
-        .collect()
-}
-
-/// Adds one shard as a fingerprinted file under `search/`; returns its path.
-fn push_shard(
+/// Adds a family of shards as files `search/<name>-<n>.<fingerprint>.<ext>`, one fingerprint
+/// for the family (so the main index names it once, however many shards it has).
+fn push_family(
     files: &mut Vec<IndexFile>,
     form: Form,
     name: &str,
-    value: &impl Serialize,
-) -> String {
-    let file = form.file(name, serde_json::to_string(value).unwrap_or_default());
-    let path = file.path.clone();
-    files.push(file);
-    path
+    shards: &[impl Serialize],
+) -> Family {
+    let texts: Vec<String> = shards
+        .iter()
+        .map(|s| serde_json::to_string(s).unwrap_or_default())
+        .collect();
+    let hash = fnv1a64_parts(texts.iter().map(String::as_bytes)) >> 32;
+    let ext = form.ext();
+    let path = format!("search/{name}-{{}}.{hash:08x}.{ext}");
+    for (i, text) in texts.into_iter().enumerate() {
+        files.push(form.file_at(path.replace("{}", &i.to_string()), text));
+    }
+    Family {
+        count: shards.len(),
+        path,
+    }
 }
 
-/// The documents' display fields, in chunks of [`DOCS_PER_SHARD`], as files; returns their
-/// paths.
-fn doc_shards(index: &Index, form: Form, files: &mut Vec<IndexFile>) -> Vec<String> {
-    let mut names = Vec::new();
-    for (i, chunk) in index.docs.chunks(DOCS_PER_SHARD).enumerate() {
-        // A row: id, title, URL, tool, code, kind, the quick fix as plain text, then the
-        // signature and the variants (the patterns that results are re-ranked by).
-        let rows: Vec<Vec<String>> = chunk
-            .iter()
-            .map(|d| {
-                let mut row = vec![
-                    d.id.clone(),
-                    d.title.clone(),
-                    d.url.clone(),
-                    d.tool.clone(),
-                    d.code.clone(),
-                    d.kind.clone(),
-                    markdown::plain_text(&d.quick_fix),
-                ];
-                row.extend(d.patterns.iter().cloned());
-                row
-            })
-            .collect();
-        names.push(push_shard(files, form, &format!("docs-{i}"), &rows));
+/// A term of a dictionary shard: its postings (each document as the gap from the previous one,
+/// then each one's weighted term frequency: `[gap, gap, ..., wtf, wtf, ...]`), the number of the `postings` file that holds them, or, for a
+/// term too common to score ([`super::rank::too_common`]), only its document frequency.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum TermEntry {
+    Postings(Vec<u32>),
+    File { file: usize, df: usize },
+    Common(usize),
+}
+
+/// The dictionary, sharded by term hash, and the long posting lists, each a file of its own.
+fn term_shards(index: &Index) -> (Vec<BTreeMap<&str, TermEntry>>, Vec<Vec<u32>>) {
+    let count = index.terms.len().div_ceil(TERMS_PER_SHARD).max(1);
+    let mut shards: Vec<BTreeMap<&str, TermEntry>> = (0..count).map(|_| BTreeMap::new()).collect();
+    let mut lists = Vec::new();
+    let n = index.docs.len();
+    for (term, list) in &index.terms {
+        let entry = if rank::too_common(list.len(), n) {
+            TermEntry::Common(list.len())
+        } else {
+            // Document numbers as gaps from the previous one, then the weights: two runs of
+            // alike numbers, which compress better than pairs.
+            let mut previous = 0;
+            let mut flat: Vec<u32> = list
+                .iter()
+                .map(|&(d, _)| {
+                    let gap = d - previous;
+                    previous = d;
+                    gap
+                })
+                .collect();
+            flat.extend(list.iter().map(|&(_, w)| w));
+            if list.len() > INLINE_POSTINGS {
+                lists.push(flat);
+                TermEntry::File {
+                    file: lists.len() - 1,
+                    df: list.len(),
+                }
+            } else {
+                TermEntry::Postings(flat)
+            }
+        };
+        shards[shard_hash(term) as usize % count].insert(term, entry);
     }
-    names
+    (shards, lists)
+}
+
+/// The vocabulary for typing and typos: each shard a sorted list of the terms listed under the
+/// keys ([`word_keys`]) that hash to it.
+fn word_shards(index: &Index) -> Vec<Vec<&str>> {
+    let count = (index.terms.len() * 3).div_ceil(WORDS_PER_SHARD).max(1);
+    let mut shards: Vec<Vec<&str>> = vec![Vec::new(); count];
+    for term in index.terms.keys() {
+        let mut at: Vec<usize> = word_keys(term)
+            .iter()
+            .map(|k| shard_hash(k) as usize % count)
+            .collect();
+        at.sort_unstable();
+        at.dedup();
+        for i in at {
+            // Terms come in order, so each shard stays sorted.
+            shards[i].push(term);
+        }
+    }
+    shards
+}
+
+/// The documents' display fields, in chunks of [`DOCS_PER_SHARD`].
+fn doc_shards(index: &Index) -> Vec<Vec<Vec<serde_json::Value>>> {
+    index
+        .docs
+        .chunks(DOCS_PER_SHARD)
+        .map(|chunk| {
+            // A row: id, title, URL, tool, code, kind, the quick fix as plain text, the weight
+            // of each line of each pattern, then the signature and the variants (the patterns
+            // that results are re-ranked by).
+            chunk
+                .iter()
+                .map(|d| {
+                    let weights: Vec<Vec<f64>> = d
+                        .patterns
+                        .iter()
+                        .map(|p| rank::line_weights(index, p))
+                        .collect();
+                    let mut row: Vec<serde_json::Value> = [
+                        &d.id,
+                        &d.title,
+                        &d.url,
+                        &d.tool,
+                        &d.code,
+                        &d.kind,
+                        &markdown::plain_text(&d.quick_fix),
+                    ]
+                    .into_iter()
+                    .map(|s| serde_json::Value::from(s.as_str()))
+                    .collect();
+                    row.push(serde_json::json!(weights));
+                    row.extend(
+                        d.patterns
+                            .iter()
+                            .map(|p| serde_json::Value::from(p.as_str())),
+                    );
+                    row
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// Where pages find the search index: it names the fingerprinted main index.
@@ -601,13 +755,17 @@ impl Form {
         }
     }
 
-    /// The file `search/<name>.<fingerprint of the JSON>.<json or js>` holding `json`.
-    fn file(self, name: &str, json: String) -> IndexFile {
-        let ext = match self {
+    /// The files' extension.
+    fn ext(self) -> &'static str {
+        match self {
             Form::Json => "json",
             Form::Script => "js",
-        };
-        let path = format!("search/{}", fingerprint(name, ext, json.as_bytes()));
+        }
+    }
+
+    /// The file `search/<name>.<fingerprint of the JSON>.<json or js>` holding `json`.
+    fn file(self, name: &str, json: String) -> IndexFile {
+        let path = format!("search/{}", fingerprint(name, self.ext(), json.as_bytes()));
         self.file_at(path, json)
     }
 
@@ -652,7 +810,7 @@ mod tests {
                 "{}",
                 s.path
             );
-            if j.path.contains("/terms-") {
+            if !j.path.contains("/index.") {
                 assert_eq!(s.path, j.path.replace(".json", ".js"));
             }
         }

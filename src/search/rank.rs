@@ -104,6 +104,18 @@ fn slots(index: &Index, query: &str, words: &[String]) -> Vec<Slot> {
     out
 }
 
+/// A word found in more than [`COMMON_MIN_DF`] pages and in more than half of them is not scored:
+/// it tells pages apart no better than a stop word (in BM25's original idf,
+/// ln((n − df + 0.5)/(df + 0.5)), it weighs nothing or less), and its postings would be the
+/// largest download of a query on a big site (`error`, `run`). Its rarity still weighs the
+/// query's words for phrases and for confidence.
+pub const COMMON_MIN_DF: usize = 1000;
+
+/// Whether a term found in `df` of `n` documents is too common to score.
+pub fn too_common(df: usize, n: usize) -> bool {
+    df > COMMON_MIN_DF && df * 2 > n
+}
+
 /// The idf of a term found in `df` of `n` documents (BM25's, always positive).
 pub(super) fn idf(n: f64, df: f64) -> f64 {
     (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
@@ -159,6 +171,9 @@ fn first_stage(
             let Some(postings) = index.terms.get(term) else {
                 continue;
             };
+            if too_common(postings.len(), n_docs) {
+                continue;
+            }
             let idf = idf(n, postings.len() as f64);
             slot_max = slot_max.max(idf * weight);
             for &(doc, wtf) in postings {
@@ -302,6 +317,24 @@ fn explained(patterns: &[String], weights: &[(String, f64)]) -> f64 {
         .map(|(_, x)| x)
         .sum();
     found / total
+}
+
+/// The weight (the sum of its words' idf) of each line of a pattern, in the order of
+/// [`best_phrase`]: the docs shards carry them, since the browser knows the rarity of the
+/// query's words only.
+pub(super) fn line_weights(index: &Index, pattern: &str) -> Vec<f64> {
+    let n = index.docs.len() as f64;
+    pattern_lines(pattern)
+        .map(|line| {
+            let mut total = 0.0;
+            for t in pattern_tokens(line) {
+                if let Tok::Word(w) = t {
+                    total += idf(n, index.terms.get(&w).map_or(0, Vec::len) as f64);
+                }
+            }
+            total
+        })
+        .collect()
 }
 
 /// Of a page's pattern lines, the one the query holds best as a phrase: (share of the line's
