@@ -54,6 +54,38 @@ pub const MARKER: &str = ".errdex-output";
 pub const MARKER_TEXT: &str =
     "This folder is written by errdex build; it is replaced on every build.\n";
 
+/// The build cache's file in every output folder (see [`crate::incremental`]); a static file of
+/// this name is left out, like one named as the marker.
+pub const CACHE: &str = ".errdex-cache";
+
+/// The largest file [`Staging::reuse`] reads back from the previous output.
+const MAX_REUSED: u64 = 1 << 30;
+
+/// A file's bytes and identity, when it is a regular file (a symbolic link is not followed).
+pub(crate) fn read_regular(path: &Path) -> Option<(Vec<u8>, (u64, u64))> {
+    let file = open_no_follow(path).ok()?;
+    let meta = file.metadata().ok()?;
+    if !meta.is_file() || meta.len() > MAX_REUSED {
+        return None;
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(MAX_REUSED + 1).read_to_end(&mut bytes).ok()?;
+    Some((bytes, file_id(&meta)))
+}
+
+/// The device and inode of a file: the same for two names of one file (hard links).
+#[cfg(unix)]
+fn file_id(meta: &std::fs::Metadata) -> (u64, u64) {
+    use std::os::unix::fs::MetadataExt;
+    (meta.dev(), meta.ino())
+}
+
+/// Elsewhere no identity is known, and no link is made: the bytes are written.
+#[cfg(not(unix))]
+fn file_id(_meta: &std::fs::Metadata) -> (u64, u64) {
+    (u64::MAX, u64::MAX)
+}
+
 /// The kinds of folder a build leaves beside the output while it runs: `.NAME.KIND-PID`.
 const STAGING: &str = "errdex-staging";
 const OLD: &str = "errdex-old";
@@ -228,18 +260,22 @@ fn special_file(_kind: &std::fs::FileType) -> &'static str {
     "a special file"
 }
 
-/// True when `dir` holds errdex's marker: a regular file (not a link) with [`MARKER_TEXT`].
-fn has_marker(dir: &Path) -> io::Result<bool> {
+/// Opens a file for reading, not through a symbolic link, and without waiting on a named pipe.
+fn open_no_follow(path: &Path) -> io::Result<std::fs::File> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        // Not through a symbolic link, and without waiting on a named pipe.
         let flags = rustix::fs::OFlags::NOFOLLOW | rustix::fs::OFlags::NONBLOCK;
         options.custom_flags(i32::try_from(flags.bits()).unwrap_or_default());
     }
-    let Ok(file) = options.open(dir.join(MARKER)) else {
+    options.open(path)
+}
+
+/// True when `dir` holds errdex's marker: a regular file (not a link) with [`MARKER_TEXT`].
+fn has_marker(dir: &Path) -> io::Result<bool> {
+    let Ok(file) = open_no_follow(&dir.join(MARKER)) else {
         return Ok(false);
     };
     let meta = file.metadata()?;
@@ -472,12 +508,26 @@ impl Staging {
     /// Writes one page (from any thread). A page named like the marker (a file in `static/`) is
     /// left out: the marker is errdex's.
     pub fn write(&self, page: &Page) -> Result<(), OutputError> {
-        if Path::new(&page.path) == Path::new(MARKER) {
+        if Path::new(&page.path) == Path::new(MARKER) || Path::new(&page.path) == Path::new(CACHE) {
             return Ok(());
         }
-        let path = self.dir.join(&page.path);
+        self.write_file(&page.path, &page.content)
+    }
+
+    /// The build cache (see [`crate::incremental`]), written last.
+    pub fn write_cache(&self, text: &[u8]) -> Result<(), OutputError> {
+        self.write_file(CACHE, text)
+    }
+
+    /// The folder the output is (or will be) at.
+    pub fn output(&self) -> &Path {
+        &self.out
+    }
+
+    /// Creates the folder the file `path` goes in, unless this build already did.
+    fn make_folder(&self, path: &Path) -> Result<(), OutputError> {
         let Some(folder) = path.parent() else {
-            return std::fs::write(&path, &page.content).map_err(io_err(&path));
+            return Ok(());
         };
         let new = self
             .made
@@ -487,12 +537,65 @@ impl Staging {
         if new {
             std::fs::create_dir_all(folder).map_err(io_err(folder))?;
         }
-        match std::fs::write(&path, &page.content) {
+        Ok(())
+    }
+
+    /// Puts the previous output's file `rel` into the staging folder, as a hard link (no bytes
+    /// written), when it holds exactly the bytes whose hash is `expect`. The file is opened
+    /// without following a link, must be a regular file, is read and hashed; the link made must
+    /// be to the very file read. Where a hard link cannot be made (another file system, a
+    /// system that has none), the bytes read are written instead. `false`, nothing written, when
+    /// the file is not there or not as expected: the caller renders and writes it.
+    pub fn reuse(&self, rel: &str, expect: u128) -> bool {
+        if !crate::urls::is_safe_output_path(rel)
+            || Path::new(rel) == Path::new(MARKER)
+            || Path::new(rel) == Path::new(CACHE)
+        {
+            return false;
+        }
+        let from = self.out.join(rel);
+        let Some((bytes, id)) = read_regular(&from) else {
+            return false;
+        };
+        if crate::incremental::hash(&bytes) != expect {
+            return false;
+        }
+        let to = self.dir.join(rel);
+        if self.make_folder(&to).is_err() {
+            return false;
+        }
+        let linked = cfg!(unix)
+            && match std::fs::hard_link(&from, &to) {
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                    // Another thread noted the folder first and may not have made it yet.
+                    to.parent()
+                        .is_some_and(|f| std::fs::create_dir_all(f).is_ok())
+                        && std::fs::hard_link(&from, &to).is_ok()
+                }
+                linked => linked.is_ok(),
+            };
+        if linked {
+            // The name may have been replaced between the read and the link.
+            if std::fs::symlink_metadata(&to).is_ok_and(|m| m.is_file() && file_id(&m) == id) {
+                return true;
+            }
+            let _ = std::fs::remove_file(&to);
+        }
+        std::fs::write(&to, &bytes).is_ok()
+    }
+
+    fn write_file(&self, rel: &str, content: &[u8]) -> Result<(), OutputError> {
+        let path = self.dir.join(rel);
+        let Some(folder) = path.parent() else {
+            return std::fs::write(&path, content).map_err(io_err(&path));
+        };
+        self.make_folder(&path)?;
+        match std::fs::write(&path, content) {
             // Another thread noted this folder first and may not have made it yet: make it
             // here too (create_dir_all accepts a folder that appears meanwhile), then retry.
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 std::fs::create_dir_all(folder).map_err(io_err(folder))?;
-                std::fs::write(&path, &page.content).map_err(io_err(&path))
+                std::fs::write(&path, content).map_err(io_err(&path))
             }
             written => written.map_err(io_err(&path)),
         }
