@@ -281,15 +281,12 @@ fn generated_site(n: usize) -> SiteTest {
     site
 }
 
-/// Deterministic jitter (xorshift), seeded per run and printed.
-struct Jitter(u64);
+/// Deterministic jitter, seeded per run and printed.
+struct Jitter(crate::harness::Rng);
 
 impl Jitter {
     fn next(&mut self) -> f64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 >> 11) as f64 / (1u64 << 53) as f64
+        self.0.unit()
     }
 }
 
@@ -340,7 +337,7 @@ fn builds_killed_at_any_moment_leave_the_old_or_the_new_output_whole() {
                 .map_or(1, |d| d.as_nanos() as u64)
                 | 1
         });
-    let mut jitter = Jitter(seed);
+    let mut jitter = Jitter(crate::harness::Rng(seed));
     let public_ino = || std::fs::symlink_metadata(site.path("public")).map_or(0, |m| m.ino());
     let staging_begun = || {
         leftovers(site.root())
