@@ -88,8 +88,10 @@ fn build(site: &SiteTest, out: &str, flags: &[&str]) -> (usize, usize) {
 fn build_and_compare(site: &SiteTest, flags: &[&str], step: &str) -> (usize, usize) {
     let counts = build(site, "public", flags);
     let clean = site.path("clean");
-    if clean.exists() {
-        std::fs::remove_dir_all(&clean).expect("rm clean");
+    for dir in [&clean, &site.path(".clean.errdex-spare")] {
+        if dir.exists() {
+            std::fs::remove_dir_all(dir).expect("rm clean");
+        }
     }
     build(site, "clean", flags);
     assert_same_tree(&site.path("public"), &clean, step);
@@ -140,7 +142,7 @@ fn random_edits(seed: u64, steps: usize) {
     build_and_compare(&site, &[], "the first build");
     let mut log = Vec::new();
     for step in 0..steps {
-        let what = match rng.below(12) {
+        let what = match rng.below(13) {
             0 | 1 => {
                 let id = &live[rng.below(live.len())];
                 let path = site.path(&format!("content/{id}.md"));
@@ -240,6 +242,10 @@ fn random_edits(seed: u64, steps: usize) {
                 }
                 format!("edit {id}'s page in the output by hand")
             }
+            11 => {
+                tamper_with_the_spare(&site, &live[rng.below(live.len())]);
+                "tamper with the spare".to_string()
+            }
             _ => "nothing".to_string(),
         };
         let flags: &[&str] = match rng.below(5) {
@@ -251,10 +257,40 @@ fn random_edits(seed: u64, steps: usize) {
         log.push(format!("{what} {flags:?}"));
         let (written, reused) =
             build_and_compare(&site, flags, &format!("seed {seed}, steps {log:?}"));
+        let outside = site.path("outside");
+        if outside.exists() {
+            assert_eq!(
+                tree(&outside).len(),
+                0,
+                "nothing is written outside the output"
+            );
+        }
         if flags == ["--full"] {
             assert_eq!(reused, 0, "--full reuses nothing");
         }
         assert!(written + reused > 10, "{written} + {reused}");
+    }
+}
+
+/// Plants in the spare (the output before last, whose folders the next build reuses) files,
+/// links and folders where files go: none of it may reach the output or lead outside it.
+fn tamper_with_the_spare(site: &SiteTest, id: &str) {
+    let spare = site.path(".public.errdex-spare");
+    if !spare.is_dir() {
+        return;
+    }
+    let _ = std::fs::write(spare.join("planted.html"), "planted");
+    let _ = std::fs::write(spare.join(format!("{id}/index.html")), "planted");
+    let _ = std::fs::remove_file(spare.join("robots.txt"));
+    let _ = std::fs::create_dir_all(spare.join("robots.txt/inside"));
+    #[cfg(unix)]
+    {
+        let outside = site.path("outside");
+        let _ = std::fs::create_dir_all(&outside);
+        let folder = spare.join(id);
+        let _ = std::fs::remove_dir_all(&folder);
+        let _ = std::os::unix::fs::symlink(&outside, &folder);
+        let _ = std::os::unix::fs::symlink(site.path("site.yaml"), spare.join("sitemap.xml"));
     }
 }
 
@@ -420,4 +456,24 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
         let meta = std::fs::metadata(site.path("public/index.html")).expect("meta");
         assert_eq!(meta.nlink(), 1);
     }
+}
+
+#[test]
+fn the_spare_keeps_only_folders_and_never_leads_outside() {
+    let site = SiteTest::fixture("basic");
+    build(&site, "public", &[]);
+    build(&site, "public", &[]);
+    assert!(
+        site.path(".public.errdex-spare").is_dir(),
+        "the previous output is kept"
+    );
+    tamper_with_the_spare(&site, "tool-a/minimal-entry");
+    build_and_compare(&site, &[], "a tampered spare");
+    assert!(tree(&site.path("outside")).is_empty());
+    // What is kept is errdex's: a spare without the marker is not used, nor deleted.
+    let spare = site.path(".public.errdex-spare");
+    std::fs::remove_file(spare.join(".errdex-output")).expect("rm marker");
+    std::fs::write(spare.join("mine.txt"), "mine").expect("write");
+    build_and_compare(&site, &[], "someone's spare");
+    assert_eq!(site.read(".public.errdex-spare/mine.txt"), "mine");
 }

@@ -9,13 +9,14 @@ use errdex::output::{MARKER, MARKER_TEXT};
 
 use crate::harness::SiteTest;
 
-/// The names of the folders builds leave beside `public`.
+/// The names of the folders builds leave beside `public`, but for the spare that every build
+/// keeps (the previous output, for its folders).
 fn leftovers(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .expect("read dir")
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains(".errdex-"))
+        .filter(|n| n.contains(".errdex-") && !n.ends_with(".errdex-spare"))
         .collect();
     names.sort();
     names
