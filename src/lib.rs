@@ -37,6 +37,7 @@
 pub mod config;
 pub mod diagnostic;
 pub mod entry;
+pub mod incremental;
 pub mod init;
 pub mod labels;
 pub mod markdown;
@@ -70,6 +71,8 @@ pub struct BuildOptions {
     /// Every page's links and files relative to the page, and the search index as scripts:
     /// a site to open from disk (`build --relative-urls`, [`relative`]).
     pub relative_urls: bool,
+    /// Nothing of the previous output is reused (`build --full`, [`incremental`]).
+    pub full: bool,
 }
 
 /// The result of `check` or `build`: every diagnostic, sorted, and what was produced.
@@ -128,7 +131,7 @@ fn check_with(
                 pages.len()
             })
         } else {
-            render_each(project, site, false, &|_| {}, progress)
+            render_each(project, site, false, &|_| {}, progress, None)
         };
         match rendered {
             Ok(n) => files = n,
@@ -169,7 +172,7 @@ fn render_all(
     site: &Site,
     progress: &Progress,
 ) -> Result<Vec<Page>, Vec<Diagnostic>> {
-    render::collect(|emit| render_each(project, site, false, emit, progress))
+    render::collect(|emit| render_each(project, site, false, emit, progress, None))
 }
 
 /// Every file of the site (static files, search index, pages), each handed to `emit` when ready;
@@ -183,8 +186,29 @@ fn render_each(
     relative: bool,
     emit: &(dyn Fn(Page) + Sync),
     progress: &Progress,
+    reuse: Option<&render::Reuse>,
 ) -> Result<usize, Vec<Diagnostic>> {
     let paths = std::sync::Mutex::new(Vec::new());
+    // A page taken from the previous output is laid out like one rendered.
+    let paths_ref = &paths;
+    let take = reuse.map(|reuse| {
+        move |path: &str, key: u128| {
+            if !urls::is_safe_output_path(path) || !(reuse.take)(path, key) {
+                return false;
+            }
+            if let Ok(mut paths) = paths_ref.lock() {
+                paths.push(path.to_string());
+            }
+            true
+        }
+    });
+    let reuse = match (reuse, &take) {
+        (Some(reuse), Some(take)) => Some(render::Reuse {
+            global: reuse.global,
+            take,
+        }),
+        _ => None,
+    };
     let guarded = |page: Page| {
         if let Ok(mut paths) = paths.lock() {
             paths.push(page.path.clone());
@@ -207,7 +231,7 @@ fn render_each(
     if !outside.is_empty() {
         return Err(outside);
     }
-    let count = render_unchecked(project, site, relative, &guarded, progress)?;
+    let count = render_unchecked(project, site, relative, &guarded, progress, reuse.as_ref())?;
     let problems = layout_problems(site, paths.into_inner().unwrap_or_default());
     if problems.is_empty() {
         Ok(count)
@@ -281,8 +305,23 @@ fn render_unchecked(
     relative: bool,
     emit: &(dyn Fn(Page) + Sync),
     progress: &Progress,
+    reuse: Option<&render::Reuse>,
 ) -> Result<usize, Vec<Diagnostic>> {
     let (statics, mut assets) = render::static_files(&project.static_dir())?;
+    // Pages name the static files (fingerprinted), and a relative build rewrites links by them.
+    let reuse = reuse.map(|reuse| {
+        let mut h = incremental::Hash128::new();
+        h.u128(reuse.global);
+        h.debug(&relative);
+        for page in &statics {
+            h.str(&page.path);
+            h.bytes(&page.content);
+        }
+        render::Reuse {
+            global: h.finish(),
+            take: reuse.take,
+        }
+    });
     let rewriter = if relative {
         let files = statics.iter().map(|p| p.path.clone());
         let urls = urls::RelativeUrls::new(&site.config.base_url, files);
@@ -324,7 +363,14 @@ fn render_unchecked(
             n
         },
         || {
-            let n = render::render_each(site, &project.templates_dir(), &assets, &emit, progress);
+            let n = render::render_each(
+                site,
+                &project.templates_dir(),
+                &assets,
+                &emit,
+                progress,
+                reuse.as_ref(),
+            );
             timing("render (and write, for build)", started);
             if !index_done.load(std::sync::atomic::Ordering::Relaxed) {
                 progress.stage("building the search index", None);
@@ -372,19 +418,44 @@ pub fn build(options: &BuildOptions) -> Result<Outcome, BuildError> {
         if content_ok {
             progress.stage("rendering and writing pages", Some(site.entries.len()));
             let staging = output::Staging::begin(&options.output)?;
+            let writer = incremental::Build::new(&staging, !options.full);
             let failed: std::sync::Mutex<Option<output::OutputError>> = std::sync::Mutex::new(None);
             let emit = |page: Page| {
-                if let Err(e) = staging.write(&page)
+                if let Err(e) = writer.write(&page)
                     && let Ok(mut slot) = failed.lock()
                 {
                     slot.get_or_insert(e);
                 }
             };
-            match render_each(&project, site, options.relative_urls, &emit, progress) {
+            let take = |path: &str, key: u128| writer.take(path, key);
+            // Keys are worked out with `--full` too, for the next build's cache.
+            let global =
+                incremental::global_inputs(&project.templates_dir(), site, options.relative_urls);
+            let reuse = global.map(|global| render::Reuse {
+                global,
+                take: &take,
+            });
+            let rendered = render_each(
+                &project,
+                site,
+                options.relative_urls,
+                &emit,
+                progress,
+                reuse.as_ref(),
+            );
+            match rendered {
                 Ok(n) => {
                     if let Some(e) = failed.into_inner().ok().flatten() {
                         return Err(e.into());
                     }
+                    let (reused, written) = writer.counts();
+                    timing(
+                        &format!(
+                            "write: {written} files written, {reused} from the previous output"
+                        ),
+                        started,
+                    );
+                    writer.finish()?;
                     progress.stage("replacing the output", None);
                     staging.finish()?;
                     files = n;
@@ -395,7 +466,14 @@ pub fn build(options: &BuildOptions) -> Result<Outcome, BuildError> {
         } else {
             // As `check` does, report template errors too.
             progress.stage("rendering pages", Some(site.entries.len()));
-            if let Err(d) = render_each(&project, site, options.relative_urls, &|_| {}, progress) {
+            if let Err(d) = render_each(
+                &project,
+                site,
+                options.relative_urls,
+                &|_| {},
+                progress,
+                None,
+            ) {
                 diagnostics.extend(d);
             }
         }

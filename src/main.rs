@@ -106,6 +106,10 @@ enum Command {
         /// Canonical, feed and sitemap URLs stay absolute from base_url.
         #[arg(long)]
         relative_urls: bool,
+        /// Render and write every file, reusing nothing of the previous output (by default,
+        /// unchanged files are taken from it: see the output's .errdex-cache).
+        #[arg(long)]
+        full: bool,
     },
     /// Check every entry and template, report every problem, write nothing.
     #[command(
@@ -378,7 +382,8 @@ fn main() -> ExitCode {
             output,
             format,
             relative_urls,
-        } => build(&site, output, format, relative_urls),
+            full,
+        } => build(&site, output, format, relative_urls, full),
         Command::Check {
             site,
             format,
@@ -555,13 +560,20 @@ fn sources(
     exit_code(!summary.passed())
 }
 
-fn build(site: &SiteArgs, output: PathBuf, format: Format, relative_urls: bool) -> ExitCode {
+fn build(
+    site: &SiteArgs,
+    output: PathBuf,
+    format: Format,
+    relative_urls: bool,
+    full: bool,
+) -> ExitCode {
     let started = Instant::now();
     let options = BuildOptions {
         root: site.root.clone(),
         output: output.clone(),
         load: site.load_options(),
         relative_urls,
+        full,
     };
     let outcome = errdex::build(&options);
     options.load.progress.finish();

@@ -19,12 +19,23 @@
 //! marker first, so that it is recognisably errdex's from the start. When all are written:
 //! - On Linux, `renameat2(RENAME_EXCHANGE)` exchanges the staging folder and the output in one
 //!   step: at every moment the output is the previous one or the new one, whole. The previous
-//!   one, now under the staging name, is then deleted.
+//!   one, now under the staging name, is then kept as the spare (below).
 //! - Elsewhere, or on a file system without the exchange, two renames: the output becomes
 //!   `.NAME.errdex-old-PID`, then the staging folder becomes the output, then the old one is
 //!   deleted. A build killed between the two renames leaves no output until recovery (below).
 //!
 //! A build that fails deletes its staging folder and leaves the output as it was.
+//!
+//! # The spare
+//!
+//! The previous output, once swapped out, is kept beside the output as `.NAME.errdex-spare`
+//! (deleted instead when one is already there), and the next build makes it its staging folder:
+//! it deletes everything in it but its folders and the marker (files, and links, which are never
+//! followed), writes the new files into the folders already there, and deletes the folders left
+//! empty before the swap. Creating and deleting thousands of folders is, on some file systems
+//! (ext4 mounted with `discard`), most of the time of a build that writes little. A spare without
+//! the marker is neither used nor deleted. It shares the files that did not change with the
+//! output (hard links, see [`crate::incremental`]); deleting it is always safe.
 //!
 //! # Recovery and leftovers
 //!
@@ -54,9 +65,43 @@ pub const MARKER: &str = ".errdex-output";
 pub const MARKER_TEXT: &str =
     "This folder is written by errdex build; it is replaced on every build.\n";
 
+/// The build cache's file in every output folder (see [`crate::incremental`]); a static file of
+/// this name is left out, like one named as the marker.
+pub const CACHE: &str = ".errdex-cache";
+
+/// The largest file [`Staging::reuse`] reads back from the previous output.
+const MAX_REUSED: u64 = 1 << 30;
+
+/// A file's bytes and identity, when it is a regular file (a symbolic link is not followed).
+pub(crate) fn read_regular(path: &Path) -> Option<(Vec<u8>, (u64, u64))> {
+    let file = open_no_follow(path).ok()?;
+    let meta = file.metadata().ok()?;
+    if !meta.is_file() || meta.len() > MAX_REUSED {
+        return None;
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(MAX_REUSED + 1).read_to_end(&mut bytes).ok()?;
+    Some((bytes, file_id(&meta)))
+}
+
+/// The device and inode of a file: the same for two names of one file (hard links).
+#[cfg(unix)]
+fn file_id(meta: &std::fs::Metadata) -> (u64, u64) {
+    use std::os::unix::fs::MetadataExt;
+    (meta.dev(), meta.ino())
+}
+
+/// Elsewhere no identity is known, and no link is made: the bytes are written.
+#[cfg(not(unix))]
+fn file_id(_meta: &std::fs::Metadata) -> (u64, u64) {
+    (u64::MAX, u64::MAX)
+}
+
 /// The kinds of folder a build leaves beside the output while it runs: `.NAME.KIND-PID`.
 const STAGING: &str = "errdex-staging";
 const OLD: &str = "errdex-old";
+/// The previous output, kept beside the output for its folders: `.NAME.errdex-spare`.
+const SPARE: &str = "errdex-spare";
 
 /// Why an output folder was refused or could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -122,6 +167,15 @@ impl Target {
         let mut name = OsString::from(".");
         name.push(&self.name);
         name.push(format!(".{kind}-{pid}"));
+        self.parent.join(name)
+    }
+
+    /// `.NAME.errdex-spare` beside the output: the previous output, kept so that the next build
+    /// reuses its folders.
+    fn spare(&self) -> PathBuf {
+        let mut name = OsString::from(".");
+        name.push(&self.name);
+        name.push(format!(".{SPARE}"));
         self.parent.join(name)
     }
 
@@ -228,18 +282,22 @@ fn special_file(_kind: &std::fs::FileType) -> &'static str {
     "a special file"
 }
 
-/// True when `dir` holds errdex's marker: a regular file (not a link) with [`MARKER_TEXT`].
-fn has_marker(dir: &Path) -> io::Result<bool> {
+/// Opens a file for reading, not through a symbolic link, and without waiting on a named pipe.
+fn open_no_follow(path: &Path) -> io::Result<std::fs::File> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        // Not through a symbolic link, and without waiting on a named pipe.
         let flags = rustix::fs::OFlags::NOFOLLOW | rustix::fs::OFlags::NONBLOCK;
         options.custom_flags(i32::try_from(flags.bits()).unwrap_or_default());
     }
-    let Ok(file) = options.open(dir.join(MARKER)) else {
+    options.open(path)
+}
+
+/// True when `dir` holds errdex's marker: a regular file (not a link) with [`MARKER_TEXT`].
+fn has_marker(dir: &Path) -> io::Result<bool> {
+    let Ok(file) = open_no_follow(&dir.join(MARKER)) else {
         return Ok(false);
     };
     let meta = file.metadata()?;
@@ -423,6 +481,9 @@ pub struct Staging {
     dir: PathBuf,
     out: PathBuf,
     old: PathBuf,
+    spare: PathBuf,
+    /// Made from the spare: folders may be in the way of files, and empty ones are left over.
+    recycled: bool,
     /// Folders already created.
     made: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
     finished: bool,
@@ -451,11 +512,17 @@ impl Staging {
                 }
             }
         }
-        std::fs::create_dir(&dir).map_err(io_err(&dir))?;
+        let spare = target.spare();
+        let recycled = recycle(&spare, &dir);
+        if !recycled {
+            std::fs::create_dir(&dir).map_err(io_err(&dir))?;
+        }
         let staging = Staging {
             dir,
             out: target.out,
             old,
+            spare,
+            recycled,
             made: std::sync::Mutex::new(std::collections::HashSet::new()),
             finished: false,
         };
@@ -472,12 +539,26 @@ impl Staging {
     /// Writes one page (from any thread). A page named like the marker (a file in `static/`) is
     /// left out: the marker is errdex's.
     pub fn write(&self, page: &Page) -> Result<(), OutputError> {
-        if Path::new(&page.path) == Path::new(MARKER) {
+        if Path::new(&page.path) == Path::new(MARKER) || Path::new(&page.path) == Path::new(CACHE) {
             return Ok(());
         }
-        let path = self.dir.join(&page.path);
+        self.write_file(&page.path, &page.content)
+    }
+
+    /// The build cache (see [`crate::incremental`]), written last.
+    pub fn write_cache(&self, text: &[u8]) -> Result<(), OutputError> {
+        self.write_file(CACHE, text)
+    }
+
+    /// The folder the output is (or will be) at.
+    pub fn output(&self) -> &Path {
+        &self.out
+    }
+
+    /// Creates the folder the file `path` goes in, unless this build already did.
+    fn make_folder(&self, path: &Path) -> Result<(), OutputError> {
         let Some(folder) = path.parent() else {
-            return std::fs::write(&path, &page.content).map_err(io_err(&path));
+            return Ok(());
         };
         let new = self
             .made
@@ -487,12 +568,75 @@ impl Staging {
         if new {
             std::fs::create_dir_all(folder).map_err(io_err(folder))?;
         }
-        match std::fs::write(&path, &page.content) {
+        Ok(())
+    }
+
+    /// Puts the previous output's file `rel` into the staging folder, as a hard link (no bytes
+    /// written), when it holds exactly the bytes whose hash is `expect`. The file is opened
+    /// without following a link, must be a regular file, is read and hashed; the link made must
+    /// be to the very file read. Where a hard link cannot be made (another file system, a
+    /// system that has none), the bytes read are written instead. `false`, nothing written, when
+    /// the file is not there or not as expected: the caller renders and writes it.
+    pub fn reuse(&self, rel: &str, expect: u128) -> bool {
+        if !crate::urls::is_safe_output_path(rel)
+            || Path::new(rel) == Path::new(MARKER)
+            || Path::new(rel) == Path::new(CACHE)
+        {
+            return false;
+        }
+        let from = self.out.join(rel);
+        let Some((bytes, id)) = read_regular(&from) else {
+            return false;
+        };
+        if crate::incremental::hash(&bytes) != expect {
+            return false;
+        }
+        let to = self.dir.join(rel);
+        if self.make_folder(&to).is_err() || self.clear_folder(&to).is_err() {
+            return false;
+        }
+        let linked = cfg!(unix)
+            && match std::fs::hard_link(&from, &to) {
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                    // Another thread noted the folder first and may not have made it yet.
+                    to.parent()
+                        .is_some_and(|f| std::fs::create_dir_all(f).is_ok())
+                        && std::fs::hard_link(&from, &to).is_ok()
+                }
+                linked => linked.is_ok(),
+            };
+        if linked {
+            // The name may have been replaced between the read and the link.
+            if std::fs::symlink_metadata(&to).is_ok_and(|m| m.is_file() && file_id(&m) == id) {
+                return true;
+            }
+            let _ = std::fs::remove_file(&to);
+        }
+        std::fs::write(&to, &bytes).is_ok()
+    }
+
+    /// In a recycled staging folder, a folder of the previous output where a file now goes is
+    /// deleted (inside the staging folder: `remove_dir_all` follows no link).
+    fn clear_folder(&self, path: &Path) -> Result<(), OutputError> {
+        if self.recycled && std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir()) {
+            std::fs::remove_dir_all(path).map_err(io_err(path))?;
+        }
+        Ok(())
+    }
+
+    fn write_file(&self, rel: &str, content: &[u8]) -> Result<(), OutputError> {
+        let path = self.dir.join(rel);
+        let Some(folder) = path.parent() else {
+            return std::fs::write(&path, content).map_err(io_err(&path));
+        };
+        self.make_folder(&path)?;
+        self.clear_folder(&path)?;
+        match std::fs::write(&path, content) {
             // Another thread noted this folder first and may not have made it yet: make it
             // here too (create_dir_all accepts a folder that appears meanwhile), then retry.
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 std::fs::create_dir_all(folder).map_err(io_err(folder))?;
-                std::fs::write(&path, &page.content).map_err(io_err(&path))
+                std::fs::write(&path, content).map_err(io_err(&path))
             }
             written => written.map_err(io_err(&path)),
         }
@@ -500,7 +644,10 @@ impl Staging {
 
     /// Swaps the staging folder in place of the output.
     pub fn finish(mut self) -> Result<(), OutputError> {
-        swap(&self.dir, &self.out, &self.old)?;
+        if self.recycled {
+            remove_empty_folders(&self.dir);
+        }
+        swap(&self.dir, &self.out, &self.old, &self.spare)?;
         self.finished = true;
         Ok(())
     }
@@ -517,7 +664,7 @@ impl Drop for Staging {
 
 /// Puts `staging` in place of `out`, which must still be missing, empty or errdex's, then
 /// deletes the previous output.
-fn swap(staging: &Path, out: &Path, old: &Path) -> Result<(), OutputError> {
+fn swap(staging: &Path, out: &Path, old: &Path, spare: &Path) -> Result<(), OutputError> {
     let changed = |reason: String| OutputError::Refused {
         path: out.to_path_buf(),
         reason: format!("it changed during the build: {reason}"),
@@ -530,9 +677,74 @@ fn swap(staging: &Path, out: &Path, old: &Path) -> Result<(), OutputError> {
     }
     #[cfg(any(target_os = "linux", target_os = "android"))]
     if let Some(done) = swap_by_exchange(staging, out, &changed) {
+        if done.is_ok() {
+            retire(staging, spare);
+        }
         return done;
     }
-    swap_by_renames(staging, out, old, &changed)
+    swap_by_renames(staging, out, old, &changed)?;
+    retire(old, spare);
+    Ok(())
+}
+
+/// The previous output, once swapped out: kept as the spare for the next build's folders when
+/// there is none, else deleted. Best effort: one left behind is deleted by the next build.
+fn retire(previous: &Path, spare: &Path) {
+    let kept = matches!(look(previous), Ok(Found::Output))
+        && matches!(look(spare), Ok(Found::Nothing))
+        && std::fs::rename(previous, spare).is_ok();
+    if !kept {
+        let _ = remove_output(previous);
+    }
+}
+
+/// Makes the spare, if it is errdex's, the staging folder `dir`: moved there, everything in it
+/// but its folders and the marker deleted (files, links, anything else), so that no byte of the
+/// previous output remains and nothing in it leads elsewhere. Folders are what it saves: on some
+/// file systems creating and deleting thousands of them costs more than the rest of a build.
+/// `false`, and no staging folder, when there is no usable spare.
+fn recycle(spare: &Path, dir: &Path) -> bool {
+    if !matches!(look(spare), Ok(Found::Output)) || std::fs::rename(spare, dir).is_err() {
+        return false;
+    }
+    let mut ok = true;
+    for item in walkdir::WalkDir::new(dir).min_depth(1).contents_first(true) {
+        let Ok(item) = item else {
+            ok = false;
+            break;
+        };
+        let kind = item.file_type();
+        if kind.is_dir() || (item.depth() == 1 && item.file_name() == MARKER) {
+            continue;
+        }
+        if std::fs::remove_file(item.path()).is_err() {
+            ok = false;
+            break;
+        }
+    }
+    if !ok || !matches!(look(dir), Ok(Found::Output)) {
+        let _ = remove_output(dir);
+        if let Ok(Found::Empty) = look(dir) {
+            let _ = std::fs::remove_dir(dir);
+        }
+        return false;
+    }
+    true
+}
+
+/// Deletes every empty folder under `dir` (a recycled staging folder's, which no file needed).
+fn remove_empty_folders(dir: &Path) {
+    for item in walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .contents_first(true)
+        .into_iter()
+        .flatten()
+    {
+        if item.file_type().is_dir() {
+            // Fails, as it should, for a folder that is not empty.
+            let _ = std::fs::remove_dir(item.path());
+        }
+    }
 }
 
 /// What the swap took out of the output's place must be what was checked; otherwise it is
@@ -577,8 +789,6 @@ fn swap_by_exchange(
             Err(e) => Err(io_err(out)(e.into())),
         });
     }
-    // Best effort: a previous output left here is deleted by the next build.
-    let _ = remove_output(staging);
     Some(Ok(()))
 }
 
@@ -600,7 +810,6 @@ fn swap_by_renames(
         let _ = std::fs::rename(old, out);
         return Err(io_err(out)(e));
     }
-    let _ = remove_output(old);
     Ok(())
 }
 
@@ -789,7 +998,10 @@ mod tests {
         output_folder(&staging, "new");
         assert!(swap_by_renames(&staging, &target.out, &old, &changed).is_ok());
         assert_eq!(index(&target.out), "new");
-        assert_eq!(names(root.path()), ["public"]);
+        // The previous output is kept as the spare, once.
+        retire(&old, &target.spare());
+        assert_eq!(names(root.path()), [".public.errdex-spare", "public"]);
+        assert_eq!(index(&target.spare()), "old");
         // The output became someone's folder after it was checked: put back, refused.
         std::fs::remove_file(target.out.join(MARKER)).unwrap_or_else(|e| unreachable!("{e}"));
         output_folder(&staging, "newer");

@@ -10,6 +10,7 @@ mod docs;
 mod finding;
 mod fuzz;
 mod hostile;
+mod incremental;
 mod init;
 mod layout;
 mod limits;

@@ -9,13 +9,14 @@ use errdex::output::{MARKER, MARKER_TEXT};
 
 use crate::harness::SiteTest;
 
-/// The names of the folders builds leave beside `public`.
+/// The names of the folders builds leave beside `public`, but for the spare that every build
+/// keeps (the previous output, for its folders).
 fn leftovers(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .expect("read dir")
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains(".errdex-"))
+        .filter(|n| n.contains(".errdex-") && !n.ends_with(".errdex-spare"))
         .collect();
     names.sort();
     names
@@ -281,15 +282,12 @@ fn generated_site(n: usize) -> SiteTest {
     site
 }
 
-/// Deterministic jitter (xorshift), seeded per run and printed.
-struct Jitter(u64);
+/// Deterministic jitter, seeded per run and printed.
+struct Jitter(crate::harness::Rng);
 
 impl Jitter {
     fn next(&mut self) -> f64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 >> 11) as f64 / (1u64 << 53) as f64
+        self.0.unit()
     }
 }
 
@@ -340,7 +338,7 @@ fn builds_killed_at_any_moment_leave_the_old_or_the_new_output_whole() {
                 .map_or(1, |d| d.as_nanos() as u64)
                 | 1
         });
-    let mut jitter = Jitter(seed);
+    let mut jitter = Jitter(crate::harness::Rng(seed));
     let public_ino = || std::fs::symlink_metadata(site.path("public")).map_or(0, |m| m.ino());
     let staging_begun = || {
         leftovers(site.root())

@@ -258,6 +258,21 @@ impl Renderer<'_> {
         super::json_for_script(&serde_json::to_string(&doc).unwrap_or_default())
     }
 
+    /// The key of entry `e`'s page (at `i` in the site's entries): `shared` (what every page is
+    /// made from) with the entry as parsed and what the page shows of its related errors.
+    pub(super) fn entry_key(
+        &self,
+        mut shared: crate::incremental::Hash128,
+        i: usize,
+        e: &Entry,
+    ) -> u128 {
+        shared.debug(e);
+        for &j in self.site.related.get(i).map_or(&[][..], Vec::as_slice) {
+            shared.debug(&self.summary(&self.site.entries[j]));
+        }
+        shared.finish()
+    }
+
     pub(super) fn entry_page(&self, t: &TemplateSet, e: &Entry) -> Result<Page, Diagnostic> {
         let entry = self.entry_view(e);
         let breadcrumbs = if self.view.tool_layer {

@@ -193,25 +193,50 @@ pub fn collect(
     Ok(pages)
 }
 
+/// Entry pages an incremental build may take from the previous output instead of rendering them
+/// (see [`crate::incremental`]).
+pub struct Reuse<'a> {
+    /// The hash of everything but the site model that pages are made from.
+    pub global: u128,
+    /// Called with an entry page's path and key (the hash of all it is made from): true when
+    /// the page was taken from the previous output, and is not to be rendered.
+    pub take: &'a (dyn Fn(&str, u128) -> bool + Sync),
+}
+
 /// Renders every page and hands each to `emit` as soon as it is ready (from any thread), so a
 /// build can write pages without holding them all. Returns how many there were. `progress` counts
-/// the entry pages, the bulk of a site.
+/// the entry pages, the bulk of a site. With `reuse`, an entry page it takes is not rendered.
 pub fn render_each(
     site: &Site,
     templates_dir: &Path,
     assets: &Assets,
     emit: &(dyn Fn(Page) + Sync),
     progress: &Progress,
+    reuse: Option<&Reuse>,
 ) -> Result<usize, Vec<Diagnostic>> {
     let templates = load_templates(templates_dir)?;
     let r = Renderer::new(site, assets);
+    let shared = reuse.map(|reuse| {
+        let mut h = crate::incremental::Hash128::new();
+        h.u128(reuse.global);
+        h.json(&r.view);
+        h
+    });
     // The entry pages and the rest (lists, home, sitemap, feed, redirects) side by side: the
     // rest has a few large pages that would otherwise run alone at the end.
     let (failures, others) = rayon::join(
         || -> Vec<Diagnostic> {
             site.entries
                 .par_iter()
-                .filter_map(|e| {
+                .enumerate()
+                .filter_map(|(i, e)| {
+                    if let (Some(reuse), Some(shared)) = (reuse, &shared) {
+                        let key = r.entry_key(shared.clone(), i, e);
+                        if (reuse.take)(&format!("{}/index.html", e.id), key) {
+                            progress.inc(1);
+                            return None;
+                        }
+                    }
                     let failed = r.entry_page(&templates, e).map(emit).err();
                     progress.inc(1);
                     failed
