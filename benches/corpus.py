@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generate a synthetic troubleshooting corpus for errdex build benchmarks.
 
-    corpus.py --entries N --out DIR [--format errdex|hugo|both] [--seed S] [--today YYYY-MM-DD]
+    corpus.py --entries N --out DIR [--format errdex|hugo|zola|both|all] [--seed S] [--today YYYY-MM-DD]
 
 Adapted from the peer-benchmark generator (bench/gen_corpus.py) to errdex's current entry
 format (docs/authoring.md, src/entry.rs).  Every entry is one Markdown file,
@@ -23,7 +23,13 @@ Eight tools.
           every section, a list page per tool, home page, `tools` and `category`
           taxonomies, alias redirects, sitemap, robots.txt, 404):
           `hugo --source DIR --destination OUT`.
+  zola    the same corpus as a Zola site: DIR/config.toml, DIR/content (TOML front matter:
+          title, description = the summary, updated, aliases, `tools` and `category`
+          taxonomies, every other field under [extra]; related as `<tool>/<slug>.md`),
+          DIR/templates rendering the same pages as the Hugo site:
+          `zola --root DIR build --output-dir OUT --force`.
   both    DIR/errdex and DIR/hugo.
+  all     DIR/errdex, DIR/hugo and DIR/zola.
 
 Deterministic: the same seed, N and --today always give byte-identical files.  Entry i's
 text depends only on (seed, i, today); only its `related` ids (and the body links to
@@ -590,6 +596,32 @@ def yaml_front(entry, related_ids, hugo):
     return "\n".join(lines) + "\n\n"
 
 
+def toml_front(entry, related_paths):
+    """Zola's TOML front matter: title, description (the summary), updated, aliases, the `tools`
+    and `category` taxonomies, and every other field under [extra]."""
+    cat = entry["category"] or TOOLS[entry["tool"]]["category"]
+    lines = ["+++", "title = %s" % q(entry["title"]), "description = %s" % q(entry["summary"]),
+             "updated = %s" % entry["updated"]]
+    if entry["aliases"]:
+        lines.append("aliases = [%s]" % ", ".join(q(a) for a in entry["aliases"]))
+    lines += ["", "[taxonomies]", "tools = [%s]" % q(entry["tool"]), "category = [%s]" % q(cat), "", "[extra]"]
+    for key in FIELD_ORDER:
+        if key in ("title", "updated", "aliases"):
+            continue
+        val = related_paths if key == "related" else cat if key == "category" else entry[key]
+        if val is None or val == []:
+            continue
+        if isinstance(val, str):
+            lines.append("%s = %s" % (key, q(val)))
+        elif val and isinstance(val[0], dict):
+            lines.append("%s = [%s]" % (key, ", ".join(
+                "{ %s }" % ", ".join("%s = %s" % (k2, q(v2)) for k2, v2 in item.items()) for item in val)))
+        else:
+            lines.append("%s = [%s]" % (key, ", ".join(q(v) for v in val)))
+    lines.append("+++")
+    return "\n".join(lines) + "\n\n"
+
+
 def md_text(s):
     return re.sub(r"([\[\]\\`*_])", r"\\\1", s)
 
@@ -609,14 +641,17 @@ def write(path, text):
 
 def write_corpus(out, fmt, n, seed, today):
     slugs, entries = build_corpus(n, seed, today)
-    targets = {"errdex": [out]} if fmt == "errdex" else {"hugo": [out]} if fmt == "hugo" else \
-        {"errdex": [os.path.join(out, "errdex")], "hugo": [os.path.join(out, "hugo")]}
+    kinds = {"both": ["errdex", "hugo"], "all": ["errdex", "hugo", "zola"]}.get(fmt, [fmt])
+    targets = {k: [out if len(kinds) == 1 else os.path.join(out, k)] for k in kinds}
     for i, entry in enumerate(entries):
         tool, slug = entry["tool"], slugs[i]
         ids = ["%s/%s" % (entries[j]["tool"], slugs[j]) for j in entry["related"]]
         text = entry["body"].replace("{RELATED}", related_paragraph(entries, slugs, entry["related"]))
         for kind, dirs in targets.items():
-            front = yaml_front(entry, ids, hugo=(kind == "hugo"))
+            if kind == "zola":
+                front = toml_front(entry, ["%s.md" % rid for rid in ids])
+            else:
+                front = yaml_front(entry, ids, hugo=(kind == "hugo"))
             write(os.path.join(dirs[0], "content", tool, slug + ".md"), front + text)
     tools = sorted({e["tool"] for e in entries})
     if "errdex" in targets:
@@ -630,6 +665,8 @@ def write_corpus(out, fmt, n, seed, today):
                   % (q(s["title"]), q(s["description"]), s["homepage"], q(s["category"])))
     if "hugo" in targets:
         write_hugo_site(targets["hugo"][0], tools)
+    if "zola" in targets:
+        write_zola_site(targets["zola"][0], tools)
     return len(entries)
 
 
@@ -825,12 +862,208 @@ def write_hugo_site(out, tools):
     write(os.path.join(out, "static", "style.css"), CSS)
 
 
+# ---------------------------------------------------------------------------
+# Zola site: the same pages as the Hugo site, in Tera templates
+# ---------------------------------------------------------------------------
+
+ZOLA_BASE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{% block title %}{{ config.title }}{% endblock title %}</title>
+<meta name="description" content="{% block description %}{{ config.description }}{% endblock description %}">
+<link rel="canonical" href="{{ current_url | default(value=config.base_url) }}">
+<link rel="stylesheet" href="{{ get_url(path='style.css') }}">
+</head>
+<body>
+<a class="skip" href="#main">Skip to content</a>
+<header class="site-header">
+  <a class="site-title" href="{{ get_url(path='/') }}">{{ config.title }}</a>
+  <nav aria-label="Tools"><ul>{% set root = get_section(path="_index.md", metadata_only=true) %}{% for s in root.subsections %}{% set sub = get_section(path=s, metadata_only=true) %}
+  <li><a href="{{ sub.permalink }}">{{ sub.title }}</a></li>{% endfor %}
+  </ul></nav>
+</header>
+<main id="main">
+{% block main %}{% endblock main %}
+</main>
+<footer class="site-footer">
+  <p>{{ config.title }}: {{ config.description }}</p>
+  <p><a href="{{ get_url(path='sitemap.xml') }}">Sitemap</a></p>
+</footer>
+</body>
+</html>
+"""
+
+ZOLA_PAGE = """{% extends "base.html" %}
+{% block title %}{{ page.title }} | {{ config.title }}{% endblock title %}
+{% block description %}{{ page.description }}{% endblock description %}
+{% block main %}
+{% set parent = get_section(path=page.ancestors | last, metadata_only=true) %}
+{% set cat = page.taxonomies.category | first %}{% set cat_url = get_taxonomy_url(kind="category", name=cat) %}
+<nav aria-label="Breadcrumb" class="breadcrumbs"><ol>
+  <li><a href="{{ parent.permalink }}">{{ parent.title }}</a></li>
+  <li><a href="{{ cat_url }}">{{ cat }}</a></li>
+</ol></nav>
+<article class="entry">
+  <header class="entry-header">
+    <h1>{{ page.title }}</h1>
+    <p class="summary">{{ page.description }}</p>
+  </header>
+  <dl class="facts" id="facts">
+    <div><dt>Category</dt><dd><a href="{{ cat_url }}">{{ cat }}</a></dd></div>
+    <div class="fact-signature"><dt>Error signature</dt><dd><code class="signature">{{ page.extra.signature }}</code>
+    {% if page.extra.variants %}<details class="variants"><summary>Also seen as ({{ page.extra.variants | length }})</summary>
+      <ul>{% for v in page.extra.variants %}<li><code>{{ v }}</code></li>{% endfor %}</ul>
+    </details>{% endif %}</dd></div>
+    <div class="fact-fix"><dt>Quick fix</dt><dd>{{ page.extra.quick_fix | markdown(inline=true) | safe }}</dd></div>
+    <div><dt>Updated</dt><dd><time datetime="{{ page.updated }}">{{ page.updated | date(format="%-d %B %Y") }}</time></dd></div>
+    {% if page.extra.code %}<div><dt>Code</dt><dd><code>{{ page.extra.code }}</code></dd></div>{% endif %}
+    {% if page.extra.applies_to %}<div><dt>Applies to</dt><dd>{{ page.extra.applies_to | join(sep=", ") }}</dd></div>{% endif %}
+  </dl>
+  <nav class="toc" aria-label="On this page">
+    <h2 id="toc">On this page</h2>
+    <ul>{% for h in page.toc %}<li><a href="#{{ h.id }}">{{ h.title }}</a>{% if h.children %}<ul>{% for c in h.children %}<li><a href="#{{ c.id }}">{{ c.title }}</a></li>{% endfor %}</ul>{% endif %}</li>{% endfor %}</ul>
+    <ol>
+    {% if page.extra.causes %}<li><a href="#causes">Common causes</a></li>{% endif %}
+    {% if page.extra.quick_fixes %}<li><a href="#quick-fixes">Quick fixes</a></li>{% endif %}
+    {% if page.extra.checks %}<li><a href="#checks">Platform/tool-specific checks</a></li>{% endif %}
+    {% if page.extra.steps %}<li><a href="#steps">Step-by-step troubleshooting</a></li>{% endif %}
+    {% if page.extra.prevention %}<li><a href="#prevention">How to prevent it</a></li>{% endif %}
+    {% if page.extra.sources %}<li><a href="#sources">Sources checked</a></li>{% endif %}
+    {% if page.extra.related %}<li><a href="#related">Related errors</a></li>{% endif %}
+    {% if page.extra.faq %}<li><a href="#faq">FAQ</a></li>{% endif %}
+    </ol>
+  </nav>
+  <div class="body">
+{{ page.content | safe }}
+  </div>
+  {% if page.extra.causes %}<section aria-labelledby="causes"><h2 id="causes">Common causes</h2>
+    <ul>{% for c in page.extra.causes %}<li>{{ c | markdown(inline=true) | safe }}</li>{% endfor %}</ul></section>{% endif %}
+  {% if page.extra.quick_fixes %}<section aria-labelledby="quick-fixes"><h2 id="quick-fixes">Quick fixes</h2>
+    <ul>{% for c in page.extra.quick_fixes %}<li>{{ c | markdown(inline=true) | safe }}</li>{% endfor %}</ul></section>{% endif %}
+  {% if page.extra.checks %}<section aria-labelledby="checks"><h2 id="checks">Platform/tool-specific checks</h2>
+    <ul>{% for c in page.extra.checks %}<li>{{ c | markdown(inline=true) | safe }}</li>{% endfor %}</ul></section>{% endif %}
+  {% if page.extra.steps %}<section aria-labelledby="steps"><h2 id="steps">Step-by-step troubleshooting</h2>
+    <ol>{% for c in page.extra.steps %}<li>{{ c | markdown(inline=true) | safe }}</li>{% endfor %}</ol></section>{% endif %}
+  {% if page.extra.prevention %}<section aria-labelledby="prevention"><h2 id="prevention">How to prevent it</h2>
+    <ul>{% for c in page.extra.prevention %}<li>{{ c | markdown(inline=true) | safe }}</li>{% endfor %}</ul></section>{% endif %}
+  {% if page.extra.sources %}<section aria-labelledby="sources"><h2 id="sources">Sources checked</h2>
+    <ol class="sources">{% for s in page.extra.sources %}
+      <li><a href="{{ s.url }}" rel="nofollow noopener">{{ s.title }}</a>
+        <p class="note"><strong>Evidence note:</strong> {{ s.note | markdown(inline=true) | safe }}</p>
+        {% if s.checked %}<p class="checked">Checked <time datetime="{{ s.checked }}">{{ s.checked }}</time></p>{% endif %}</li>
+    {% endfor %}</ol></section>{% endif %}
+  {% if page.extra.related %}<section aria-labelledby="related"><h2 id="related">Related errors</h2>
+    <ul class="related">{% for p in page.extra.related %}{% set r = get_page(path=p, metadata_only=true) %}{% set rs = get_section(path=r.ancestors | last, metadata_only=true) %}<li><a href="{{ r.permalink }}">{{ r.title }}</a> <span class="muted">{{ rs.title }}</span></li>{% endfor %}</ul></section>{% endif %}
+  {% if page.extra.faq %}<section aria-labelledby="faq" class="faq"><h2 id="faq">FAQ</h2>
+    {% for f in page.extra.faq %}<h3>{{ f.q | markdown(inline=true) | safe }}</h3>
+    {{ f.a | markdown | safe }}
+    {% endfor %}</section>{% endif %}
+  <footer class="entry-footer"><p>Last updated <time datetime="{{ page.updated }}">{{ page.updated | date(format="%-d %B %Y") }}</time></p></footer>
+</article>
+{% endblock main %}
+"""
+
+ZOLA_ENTRY_LIST = """<ul class="entry-list">
+{% for p in pages %}
+  <li><a href="{{ p.permalink }}">{{ p.title }}</a>
+    <p>{{ p.description }}</p>
+    <code class="signature">{{ p.extra.signature }}</code></li>
+{% endfor %}
+</ul>
+"""
+
+ZOLA_SECTION = """{% extends "base.html" %}
+{% block title %}{{ section.title }} | {{ config.title }}{% endblock title %}
+{% block description %}{{ section.description }}{% endblock description %}
+{% block main %}
+<h1>{{ section.title }}</h1>
+<p class="summary">{{ section.description }}</p>
+{% if section.extra.homepage %}<p><a href="{{ section.extra.homepage }}" rel="nofollow noopener">Official documentation</a></p>{% endif %}
+<p class="muted">{{ section.pages | length }} entries</p>
+{% set pages = section.pages %}{% include "entry_list.html" %}
+{% endblock main %}
+"""
+
+ZOLA_TAX_LIST = """{% extends "base.html" %}
+{% block main %}
+<h1>{{ taxonomy.name }}</h1>
+<ul>{% for t in terms %}<li><a href="{{ t.permalink }}">{{ t.name }}</a> <span class="count">{{ t.page_count }}</span></li>{% endfor %}</ul>
+{% endblock main %}
+"""
+
+ZOLA_TAX_SINGLE = """{% extends "base.html" %}
+{% block title %}{{ term.name }} | {{ config.title }}{% endblock title %}
+{% block main %}
+<h1>{{ term.name }}</h1>
+<p class="muted">{{ term.page_count }} entries</p>
+{% set pages = term.pages | sort(attribute="title") %}{% include "entry_list.html" %}
+{% endblock main %}
+"""
+
+ZOLA_INDEX = """{% extends "base.html" %}
+{% block main %}
+<h1>{{ config.title }}</h1>
+<p class="summary">{{ config.description }}</p>
+<section aria-labelledby="tools-heading"><h2 id="tools-heading">Tools</h2>
+  <ul class="cards">{% set recent = [] %}{% for s in section.subsections %}{% set sub = get_section(path=s) %}
+    <li><a href="{{ sub.permalink }}">{{ sub.title }}</a> <span class="count">{{ sub.pages | length }} entries</span>
+    <p>{{ sub.description }}</p></li>{% set recent = recent | concat(with=sub.pages | sort(attribute="updated") | reverse | slice(end=10)) %}{% endfor %}
+  </ul></section>
+<section aria-labelledby="categories-heading"><h2 id="categories-heading">Categories</h2>
+  <ul>{% set cats = get_taxonomy(kind="category") %}{% for t in cats.items %}<li><a href="{{ t.permalink }}">{{ t.name }}</a> <span class="count">{{ t.page_count }}</span></li>{% endfor %}</ul></section>
+<section aria-labelledby="recent-heading"><h2 id="recent-heading">Recently updated</h2>
+  <ul class="entry-list">{% for p in recent | sort(attribute="updated") | reverse | slice(end=10) %}
+    <li><a href="{{ p.permalink }}">{{ p.title }}</a> <span class="muted"><time datetime="{{ p.updated }}">{{ p.updated }}</time></span>
+      <p>{{ p.description }}</p></li>{% endfor %}
+  </ul></section>
+{% endblock main %}
+"""
+
+ZOLA_404 = """{% extends "base.html" %}
+{% block main %}
+<h1>Page not found</h1>
+<p>There is no page at this address. It may have moved, or the link may be mistyped.</p>
+<p><a href="{{ get_url(path='/') }}">Go to the home page</a> to browse the tools and their errors.</p>
+{% endblock main %}
+"""
+
+ZOLA_CONFIG = """base_url = "https://bench.example.org"
+title = "Bench errors"
+description = "Synthetic benchmark corpus; not a fact source."
+default_language = "en"
+compile_sass = false
+build_search_index = false
+generate_feeds = false
+generate_sitemap = true
+generate_robots_txt = true
+taxonomies = [{ name = "tools", feed = false }, { name = "category", feed = false }]
+"""
+
+
+def write_zola_site(out, tools):
+    write(os.path.join(out, "config.toml"), ZOLA_CONFIG)
+    write(os.path.join(out, "content", "_index.md"), '+++\ntitle = "Bench errors"\nsort_by = "title"\n+++\n')
+    for tool in tools:
+        s = TOOLS[tool]
+        write(os.path.join(out, "content", tool, "_index.md"),
+              '+++\ntitle = %s\ndescription = %s\nsort_by = "title"\n\n[extra]\nhomepage = %s\n+++\n'
+              % (q(s["title"]), q(s["description"]), q(s["homepage"])))
+    tpl = os.path.join(out, "templates")
+    for name, text in (("base.html", ZOLA_BASE), ("page.html", ZOLA_PAGE), ("section.html", ZOLA_SECTION),
+                       ("entry_list.html", ZOLA_ENTRY_LIST), ("index.html", ZOLA_INDEX), ("404.html", ZOLA_404),
+                       ("taxonomy_list.html", ZOLA_TAX_LIST), ("taxonomy_single.html", ZOLA_TAX_SINGLE)):
+        write(os.path.join(tpl, name), text)
+    write(os.path.join(out, "static", "style.css"), CSS)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--entries", type=int, required=True, help="number of entries (>= 4)")
     ap.add_argument("--out", required=True, help="output directory (must not exist or be empty)")
-    ap.add_argument("--format", choices=["errdex", "hugo", "both"], default="errdex",
-                    help="both: OUT/errdex and OUT/hugo (default: errdex)")
+    ap.add_argument("--format", choices=["errdex", "hugo", "zola", "both", "all"], default="errdex",
+                    help="both: OUT/errdex and OUT/hugo; all: also OUT/zola (default: errdex)")
     ap.add_argument("--seed", default="errdex-bench", help="seed (any string); same seed -> same corpus")
     ap.add_argument("--today", default="2026-11-28",
                     help="latest date written; run errdex with ERRDEX_TODAY set to it (default: 2026-11-28)")
